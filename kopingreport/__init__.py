@@ -1,0 +1,38 @@
+"""kopingreport: the open, resident-first safety-reporting system for Köping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error handling."""
+    from kopingreport import cli, config as settings, db, i18n
+    from kopingreport.accounts.views import bp as accounts_bp
+    from kopingreport.api.views import bp as api_bp
+    from kopingreport.extensions import babel, csrf, login_manager
+    from kopingreport.reports.views import bp as reports_bp
+    from kopingreport.web import assets, errors, forms, http, pages
+
+    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static",
+                instance_path=str(ROOT / "instance"))
+    settings.load(app, config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(ROOT / "translations"))
+    i18n.init_app(app)
+    http.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    forms.init_app(app)
+    for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""JSON for the PWA (and later the public feeds)."""

@@ -1,0 +1,105 @@
+"""Realistic demo content: the Köping areas and a few hundred reports (idempotent)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kopingreport.db import utcnow
+from kopingreport.reports import geo
+from kopingreport.reports.areas import ensure_default_areas
+from kopingreport.reports.models import Report
+from kopingreport.reports.photostore import PhotoStore
+from kopingreport.reports.services import ReportInput, submit_report
+from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
+
+#: Swedish example texts per category, as residents write them.
+TEXTS: dict[str, list[str]] = {
+    "vandalism": ["Krossad ruta i busskuren.", "Sönderslagna bänkar vid lekplatsen.",
+                  "Någon har sparkat sönder belysningsstolpen."],
+    "graffiti": ["Nytt klotter på tunneln under järnvägen.", "Taggar på skolans gavel."],
+    "fire": ["Brand i soptunna natten till lördag.", "Brända rester av en container."],
+    "burglary_theft": ["Uppbrutet cykelförråd i källaren.", "Flera cyklar stulna vid stationen."],
+    "violence": ["Bråk utanför pizzerian vid stängning.", "Hot mot personal i butiken."],
+    "drugs": ["Misstänkt langning vid parkeringen på kvällarna.",
+              "Sprutor och folie bakom förrådet."],
+    "intoxication": ["Berusade personer samlas vid torget varje helg."],
+    "gathering": ["Grupp som stör och skräpar ner vid entrén sent på kvällen."],
+    "disorder": ["Hög musik och skrik sent på natten i parken."],
+    "reckless_driving": ["EPA-traktorer kör fort genom bostadsområdet.",
+                         "Mopeder kör på gång- och cykelvägen."],
+    "traffic": ["Övergångsstället saknar belysning och bilar kör fort."],
+    "littering": ["Dumpade möbler vid återvinningsstationen.", "Mycket skräp längs ån."],
+    "lighting": ["Gatlyktorna är släckta längs gångvägen.", "Mörkt i tunneln, lampan trasig."],
+    "vegetation": ["Buskarna skymmer sikten vid gångvägen."],
+    "unsafe_place": ["Ödsligt och mörkt vid stationen efter 22.",
+                     "Gångtunneln känns otrygg på kvällen."],
+    "rough_sleeping": ["Någon verkar sova i trapphuset."],
+    "hazard": ["Glas och sprutor i sandlådan."],
+    "event": ["Stor fest planerad vid badplatsen på lördag."],
+    "safe_place": ["Nya belysningen i parken gör stor skillnad."],
+    "other": ["Trasigt staket vid skolgården."],
+}
+WEIGHTS = {"vandalism": 9, "graffiti": 7, "littering": 8, "lighting": 7, "unsafe_place": 7,
+           "reckless_driving": 6, "drugs": 5, "disorder": 5, "gathering": 4, "burglary_theft": 4,
+           "intoxication": 3, "fire": 3, "violence": 2, "traffic": 3, "vegetation": 3,
+           "hazard": 2, "rough_sleeping": 1, "event": 1, "safe_place": 2, "other": 2}
+PLACES = ["Torget", "Resecentrum", "Karlbergsskogen", "Strandpromenaden", "Nygårdsskolan",
+          "Ullvi backar", "Inre hamnen", "Stadsparken", "Kolsva centrum", "Munktorps kyrka"]
+
+
+def _random_point(rng: random.Random, shape: geo.AreaShape) -> tuple[float, float]:
+    min_lon, min_lat, max_lon, max_lat = shape.bbox
+    for _ in range(200):
+        lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
+        if shape.contains(lon, lat):
+            return lat, lon
+    return (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
+
+
+def _demo_input(rng: random.Random, shapes: list[geo.AreaShape]) -> ReportInput:
+    category = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
+    town = [s for s in shapes if s.kind == "district"]
+    shape = rng.choice(town if rng.random() < 0.8 else shapes)
+    lat, lon = _random_point(rng, shape)
+    by_text = rng.random() < 0.15
+    return ReportInput(
+        category=category, description=rng.choice(TEXTS[category]),
+        reporter_kind=rng.choices(list(ReporterKind), weights=[70, 12, 10, 8])[0], locale="sv",
+        occurred_at=(utcnow() - timedelta(days=rng.uniform(0, 120), hours=rng.uniform(0, 6)))
+        .replace(second=0, microsecond=0),
+        lat=None if by_text else round(lat, 6), lon=None if by_text else round(lon, 6),
+        accuracy_m=None if by_text else rng.choice([5.0, 12.0, 30.0]),
+        location_source=LocationSource.TEXT if by_text else rng.choice(
+            [LocationSource.GPS, LocationSource.MAP]),
+        place=rng.choice(PLACES) if by_text else None,
+        area_code=shape.code if by_text else None)
+
+
+def load_demo_data(session: Session, count: int, *, secret: str,
+                   store: PhotoStore | None = None) -> int:
+    """Load areas and ``count`` demo reports; running it again adds nothing."""
+    ensure_default_areas(session)
+    session.commit()
+    rng = random.Random(1983)  # Köping's municipality code: the same demo every time
+    shapes = geo.load_default_areas()
+    created = 0
+    states = [ReportState.NEW] * 5 + [ReportState.IN_REVIEW, ReportState.ACCEPTED,
+                                      ReportState.FORWARDED, ReportState.RESOLVED]
+    existing = set(session.scalars(sa.select(Report.idempotency_key).where(
+        Report.idempotency_key.like("demo-%"))))
+    for number in range(1, count + 1):
+        data, state, key = _demo_input(rng, shapes), rng.choice(states), f"demo-{number:05d}"
+        if key in existing:
+            continue
+        result = submit_report(session, None, data, store=store or PhotoStore("/nonexistent"),
+                               secret=secret, idempotency_key=key)
+        delay = timedelta(minutes=rng.uniform(5, 600))
+        result.report.created_at = min(utcnow(), (data.occurred_at or utcnow()) + delay)
+        result.report.state = state
+        created += 1
+    session.commit()
+    return created

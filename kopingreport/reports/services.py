@@ -1,0 +1,164 @@
+"""Submitting a report: one service behind both the HTML form and the JSON API."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kopingreport.db import utcnow
+from kopingreport.i18n import _l
+from kopingreport.reports import areas as area_service
+from kopingreport.reports.images import ProcessedPhoto
+from kopingreport.reports.models import Area, Photo, Report, ReportContact
+from kopingreport.reports.photostore import PhotoStore
+from kopingreport.reports.receipts import hash_token, new_token, next_reference
+from kopingreport.reports.states import LocationSource, ReporterKind
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A validated submission, as typed by the reporter (defaults not yet filled in)."""
+
+    category: str
+    description: str
+    reporter_kind: ReporterKind
+    locale: str
+    occurred_at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    location_source: LocationSource | None = None
+    place: str | None = None
+    area_code: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    confirm_outside: bool = False
+    photos: Sequence[ProcessedPhoto] = field(default_factory=tuple)
+
+    def payload_hash(self) -> str:
+        """A digest of everything the reporter sent, to recognise a retry of the same report."""
+        data: dict[str, Any] = {k: v for k, v in self.__dict__.items() if k != "photos"}
+        data["occurred_at"] = self.occurred_at.isoformat() if self.occurred_at else None
+        data["photos"] = [p.sha256 for p in self.photos]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The stored report and the secret token of its status link."""
+
+    report: Report
+    receipt_token: str
+    created: bool
+
+
+class SubmissionInvalid(Exception):
+    """Domain rules the form cannot check alone; ``errors`` maps field → messages."""
+
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different report."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.reference)
+        self.report = report
+
+
+def _locate(session: Session, data: ReportInput) -> tuple[Area | None, bool]:
+    """The report's area and whether its point lies outside the municipality."""
+    chosen = None
+    if data.area_code:
+        chosen = session.scalar(sa.select(Area).where(Area.code == data.area_code,
+                                                      Area.is_active))
+        if chosen is None:
+            raise SubmissionInvalid({"area": [_l("Choose an area from the list.")]})
+    if data.lat is None or data.lon is None:
+        return chosen, False
+    found = area_service.area_for_point(session, data.lat, data.lon)
+    if found is None and not data.confirm_outside:
+        raise SubmissionInvalid({"lat": [_l(
+            "This place is outside Köping municipality. Check the place, or confirm that "
+            "you want to send the report anyway.")]})
+    return found or chosen, found is None
+
+
+def _check_time(data: ReportInput, max_age_days: int) -> None:
+    if data.occurred_at is None:
+        return
+    now = utcnow()
+    if data.occurred_at > now + timedelta(minutes=10):
+        raise SubmissionInvalid({"occurred_at": [_l("The time cannot be in the future.")]})
+    if data.occurred_at < now - timedelta(days=max_age_days):
+        raise SubmissionInvalid({"occurred_at": [_l(
+            "The time is too long ago. Report things that happened within the last year.")]})
+
+
+def find_by_token(session: Session, token: str) -> Report | None:
+    """The report whose receipt token is ``token``."""
+    return session.scalar(sa.select(Report).where(Report.receipt_hash == hash_token(token)))
+
+
+def submit_report(session: Session, actor: Any, data: ReportInput, *, store: PhotoStore,
+                  secret: str, idempotency_key: str | None, max_age_days: int = 365
+                  ) -> SubmitResult:
+    """Store a report with its photos exactly once.
+
+    A repeated ``idempotency_key`` with the same payload returns the stored report;
+    with another payload it raises ``IdempotencyConflict``. Raises ``SubmissionInvalid``
+    for domain errors. Photo files are written before the flush (content-addressed, so a
+    retry writes nothing new); the caller commits.
+    """
+    payload = data.payload_hash()
+    token = new_token(secret, idempotency_key)
+    if idempotency_key is not None:
+        existing = session.scalar(sa.select(Report).where(
+            Report.idempotency_key == idempotency_key))
+        if existing is not None:
+            if existing.payload_hash != payload:
+                raise IdempotencyConflict(existing)
+            return SubmitResult(existing, token, created=False)
+    _check_time(data, max_age_days)
+    area, outside = _locate(session, data)
+    report = _build_report(data, area, outside, payload, idempotency_key, token)
+    report.reference = next_reference(session, utcnow().year)
+    _attach_photos(report, data.photos, store)
+    if data.contact_email or data.contact_phone:
+        report.contact = ReportContact(email=data.contact_email, phone=data.contact_phone)
+    session.add(report)
+    session.flush()
+    return SubmitResult(report, token, created=True)
+
+
+def _build_report(data: ReportInput, area: Area | None, outside: bool, payload: str,
+                  key: str | None, token: str) -> Report:
+    has_point = data.lat is not None and data.lon is not None
+    source = data.location_source or (LocationSource.MAP if has_point else
+                                      LocationSource.TEXT if data.place else LocationSource.AREA)
+    return Report(
+        receipt_hash=hash_token(token), idempotency_key=key, payload_hash=payload,
+        category=data.category, description=data.description,
+        occurred_at=data.occurred_at or utcnow(), created_at=utcnow(),
+        lat=data.lat if has_point else None, lon=data.lon if has_point else None,
+        accuracy_m=data.accuracy_m if has_point else None, location_source=source,
+        place=data.place or None, area=area, is_outside_municipality=outside,
+        reporter_kind=data.reporter_kind, locale=data.locale)
+
+
+def _attach_photos(report: Report, photos: Sequence[ProcessedPhoto], store: PhotoStore) -> None:
+    for position, photo in enumerate(photos):
+        store.save(photo.sha256, photo.jpeg)
+        store.save(photo.thumb_sha256, photo.thumb)
+        report.photos.append(Photo(position=position, sha256=photo.sha256,
+                                   thumb_sha256=photo.thumb_sha256, width=photo.width,
+                                   height=photo.height, size_bytes=len(photo.jpeg)))

@@ -1,0 +1,99 @@
+"""Resident pages: the report form, the receipt/status page and photos."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+
+from kopingreport.db import get_session
+from kopingreport.i18n import _
+from kopingreport.reports import categories, flow
+from kopingreport.reports.forms import ReportForm
+from kopingreport.reports.models import Photo
+from kopingreport.reports.presenters import category_name, public_status, state_label
+from kopingreport.reports.services import IdempotencyConflict, SubmissionInvalid, find_by_token
+from kopingreport.security import Permission, require
+from kopingreport.web.http import private_image, wants_json
+
+bp = Blueprint("reports", __name__)
+bp.add_app_template_global(state_label)
+bp.add_app_template_global(category_name)
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+
+
+def _render_form(form: ReportForm, status: int = 200, notice: str | None = None
+                 ) -> ResponseReturnValue:
+    kept = flow.stash_photos(form) if request.method == "POST" else []
+    hints = {c.code: c.help for c in categories.CATEGORIES}
+    return render_template("reports/new.html", form=form, kept=kept, notice=notice,
+                           category_hints=hints), status
+
+
+@bp.get("/report")
+def new() -> ResponseReturnValue:
+    """The empty report form."""
+    form = flow.build_form(get_session())
+    form.submission_id.data = str(uuid.uuid4())
+    return _render_form(form)
+
+
+@bp.post("/report")
+def create() -> ResponseReturnValue:
+    """Submit the form (works without JavaScript); errors keep everything typed."""
+    session = get_session()
+    form = flow.build_form(session)
+    notice = None
+    if form.validate_on_submit():
+        key = form.submission_id.data if KEY_RE.match(form.submission_id.data or "") else None
+        try:
+            result = flow.submit(session, form, key)
+            return redirect(flow.status_url(result.receipt_token, sent=1), 303)
+        except SubmissionInvalid as err:
+            form.add_errors(err.errors)
+        except IdempotencyConflict as err:
+            form.submission_id.data = str(uuid.uuid4())
+            notice = _("This form was already sent as %(ref)s. Press Send again to send it as "
+                       "a new report.", ref=err.report.reference)
+    return _render_form(form, 422, notice)
+
+
+@bp.get("/status/<token>")
+def status(token: str) -> ResponseReturnValue:
+    """The receipt and status page (HTML, or JSON for ``Accept: application/json``)."""
+    report = find_by_token(get_session(), token) or abort(404)
+    if wants_json():
+        response = jsonify(public_status(report, token))
+    else:
+        response = Response(render_template("reports/status.html", report=report, token=token,
+                                            is_new=request.args.get("sent") == "1"))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/status/<token>/photos/<int:position>/<any(full,thumb):variant>.jpg")
+def receipt_photo(token: str, position: int, variant: str) -> ResponseReturnValue:
+    """A photo of the report, for the holder of its receipt."""
+    report = find_by_token(get_session(), token) or abort(404)
+    photo = next((p for p in report.photos if p.position == position), None) or abort(404)
+    return private_image(flow.photo_store(), photo.thumb_sha256 if variant == "thumb"
+                         else photo.sha256)
+
+
+@bp.get("/report/kept/<token>.jpg")
+def kept_photo(token: str) -> ResponseReturnValue:
+    """The thumbnail of a photo kept from an earlier attempt of the form."""
+    named = flow.read_kept_token(token) or abort(404)
+    return private_image(flow.photo_store(), named[1])
+
+
+@bp.get("/admin/photos/<int:photo_id>/<any(full,thumb):variant>.jpg")
+@require(Permission.REPORTS_READ)
+def staff_photo(photo_id: int, variant: str) -> ResponseReturnValue:
+    """Any report's photo, for staff."""
+    photo = get_session().get(Photo, photo_id) or abort(404)
+    return private_image(flow.photo_store(), photo.thumb_sha256 if variant == "thumb"
+                         else photo.sha256)

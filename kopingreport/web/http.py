@@ -1,0 +1,58 @@
+"""Small HTTP helpers and the security headers every response carries."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, request, send_file
+
+from kopingreport.reports.photostore import PhotoStore
+
+
+def wants_json() -> bool:
+    """Whether the client prefers JSON over HTML."""
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
+
+
+def private_image(store: PhotoStore, sha256: str) -> Response:
+    """Send a stored JPEG that only this visitor may see (never cached by proxies)."""
+    if not store.exists(sha256):
+        abort(404)
+    response = send_file(store.path(sha256), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def tile_origin(tile_url: str) -> str:
+    """The origin (scheme://host[:port]) of the configured tile server, for the CSP."""
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
+
+
+def content_security_policy() -> str:
+    """A strict CSP: own scripts only, images also from the tile server."""
+    tiles = tile_origin(current_app.config["TILE_URL"])
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self'",
+        f"img-src 'self' data: blob: {tiles}".strip(), "connect-src 'self'",
+        "font-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+        "form-action 'self'", "manifest-src 'self'", "worker-src 'self'",
+    ])
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the security headers to every response."""
+    app.after_request(_security_headers)

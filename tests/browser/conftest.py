@@ -1,0 +1,137 @@
+"""Real-browser fixtures: a live server in a thread and Debian's Chromium through Playwright.
+
+The tile server is unreachable on purpose (port 9 on localhost), so every test also shows that
+the report form works when the map has no background.
+Outside CI the tests skip when Chromium or Playwright is missing; in CI (``CI=true``) that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+KOPING = {"latitude": 59.5137, "longitude": 15.9906, "accuracy": 15}
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free localhost port, with a temporary SQLite database and upload folder."""
+    from werkzeug.serving import make_server
+
+    from kopingreport import create_app
+
+    base = tmp_path_factory.mktemp("live")
+    app = create_app({
+        "DATABASE_URL": f"sqlite:///{base / 'browser.sqlite'}",
+        "SECRET_KEY": "browser-test-secret",
+        "UPLOAD_DIR": str(base / "uploads"),
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+    })
+    with app.app_context():
+        from kopingreport.cli import upgrade_database
+        from kopingreport.db import get_session
+        from kopingreport.reports.areas import ensure_default_areas
+
+        upgrade_database()
+        ensure_default_areas(get_session())
+        get_session().commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        from kopingreport.db import engine
+
+        engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole run."""
+    if not Path(CHROMIUM).exists():
+        _missing(f"Chromium not found at {CHROMIUM} (install Debian's chromium package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_context(browser: Any, base_url: str, locale: str = "sv-SE", **extra: Any) -> Any:
+    """A phone-sized context in Köping with geolocation allowed."""
+    options: dict[str, Any] = {
+        "base_url": base_url, "viewport": PHONE, "locale": locale, "geolocation": KOPING,
+        "permissions": ["geolocation"], "device_scale_factor": 1, "has_touch": False,
+    }
+    options.update(extra)
+    context = browser.new_context(**options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def make_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """``make_page(locale="sv-SE", **context_options)`` → a page in a fresh phone context.
+
+    The page records console errors and CSP violations in ``page.problems``.
+    """
+    contexts: list[Any] = []
+
+    def factory(locale: str = "sv-SE", **extra: Any) -> Any:
+        context = new_context(browser, live_server, locale, **extra)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+        page.on("pageerror", lambda err: page.problems.append(str(err)))
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Any) -> Any:
+    """A Swedish phone page with JavaScript on."""
+    return make_page()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    if not AXE.exists():
+        _missing(f"{AXE} is missing: run npm ci")
+    return AXE

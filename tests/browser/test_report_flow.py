@@ -1,0 +1,250 @@
+"""The citizen report flow in a real Chromium at phone size: JS on and off, LTR and RTL,
+the map without tiles, photo previews, accessibility (axe-core) and screenshots."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import new_context
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def jpeg_with_gps(path: Path) -> Path:
+    """A small JPEG that carries EXIF GPS coordinates (Köping town centre)."""
+    im = Image.linear_gradient("L").resize((640, 480)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (59.0, 30.0, 49.3), 3: "E", 4: (15.0, 59.0, 26.2)})
+    im.save(path, "JPEG", quality=85, exif=exif)
+    assert Image.open(path).getexif().get_ifd(0x8825), "the test photo must carry GPS"
+    return path
+
+
+def csp_problems(page: Any) -> list[str]:
+    """Script errors and CSP violations (failed tile requests are expected and ignored)."""
+    return [p for p in page.problems
+            if "Content Security Policy" in p or "Refused to" in p or "Error" in p.split(":")[0]]
+
+
+def choose_category(page: Any, code: str = "lighting") -> None:
+    page.check(f"input[name='category'][value='{code}']")
+
+
+def send(page: Any) -> None:
+    with page.expect_navigation():
+        page.click("#report-form button[type='submit']")
+
+
+def assert_receipt(page: Any) -> str:
+    assert re.search(r"/status/[^/?]+\?sent=1$", page.url), page.url
+    reference = page.locator(".success .reference").inner_text().strip()
+    assert re.fullmatch(r"KPG-\d{4}-\d+", reference), reference
+    assert page.locator(".facts").count() == 1
+    return reference
+
+
+def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
+    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_path))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: "
+                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+# --- JavaScript on ---------------------------------------------------------------------------
+
+def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path) -> None:
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    with page.expect_navigation():
+        page.click("a.button-primary.button-large")
+    assert page.url.endswith("/report")
+    assert page.locator("#use-position").is_visible(), "JS must un-hide the location tools"
+    choose_category(page, "lighting")
+
+    page.click("#use-position")
+    page.wait_for_function("() => document.getElementById('lat').value !== ''")
+    assert float(page.input_value("#lat")) == pytest.approx(59.5137, abs=1e-4)
+    assert float(page.input_value("#lon")) == pytest.approx(15.9906, abs=1e-4)
+    assert page.input_value("#accuracy") == "15"
+    assert page.input_value("#location_source") == "gps"
+    assert "15" in page.locator("#position-status").inner_text()
+
+    page.fill("#description", "Gatlampan vid gångtunneln är trasig sedan en vecka.")
+    page.set_input_files("#photos", str(jpeg_with_gps(tmp_path / "lampa.jpg")))
+    preview = page.locator("#photo-previews img")
+    preview.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#photo-previews img').naturalWidth > 0")
+    assert "lampa.jpg" in page.locator("#photo-previews").inner_text()
+
+    send(page)
+    assert_receipt(page)
+    assert page.locator("#copy-link").is_visible()
+    thumb = page.locator(".photo-grid img").first
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("() => { const i = document.querySelector('.photo-grid img');"
+                           " return i && i.complete && i.naturalWidth > 0; }")
+    assert csp_problems(page) == []
+
+
+def test_too_many_photos_warns(page: Any, tmp_path: Path) -> None:
+    page.goto("/report")
+    files = [str(jpeg_with_gps(tmp_path / f"p{i}.jpg")) for i in range(4)]
+    page.set_input_files("#photos", files)
+    page.wait_for_function("() => document.querySelectorAll('#photo-previews img').length === 4")
+    has_text = page.evaluate("() => !!document.getElementById('photo-previews')"
+                             ".dataset.msgTooMany")
+    warning = page.locator("#photo-previews .photo-warning")
+    # The warning text is rendered by the server; without it the script shows nothing.
+    assert warning.count() == (1 if has_text else 0)
+
+
+def test_arabic_report_with_map_without_tiles(make_page: Any) -> None:
+    page = make_page(locale="ar")
+    page.goto("/report?lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    choose_category(page, "graffiti")
+
+    page.click("#show-map")
+    assert page.get_attribute("#show-map", "aria-expanded") == "true"
+    page.wait_for_selector("#report-form[data-map-ready='true']")
+    # No tile server answers: the area outlines are still drawn from the app's own GeoJSON.
+    page.wait_for_function("() => document.querySelectorAll('#map svg path').length > 5")
+    page.wait_for_selector("#map.tiles-failed")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
+    page.wait_for_function("() => document.getElementById('location_source').value === 'map'")
+    lat, lon = float(page.input_value("#lat")), float(page.input_value("#lon"))
+    assert 59.43 < lat < 59.73 and 15.49 < lon < 16.26
+    assert page.input_value("#accuracy") == ""
+    assert page.locator("#map .leaflet-marker-icon").count() == 1
+    # Leaflet finds its marker images next to its stylesheet.
+    assert "/static/vendor/leaflet/images/marker-icon" in page.get_attribute(
+        "#map .leaflet-marker-icon", "src")
+
+    page.fill("#description", "كتابة على جدار محطة الحافلات.")
+    send(page)
+    assert_receipt(page)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert csp_problems(page) == []
+
+
+# --- JavaScript off --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_report_without_javascript(make_page: Any, lang: str) -> None:
+    page = make_page(locale=lang, java_script_enabled=False)
+    page.goto(f"/report?lang={lang}")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert not page.locator("#use-position").is_visible(), "JS-only tools stay hidden"
+    assert not page.locator("#map-panel").is_visible()
+    choose_category(page, "littering")
+    page.select_option("#area", "centrum")
+    page.fill("#place", "Stora torget, vid fontänen")
+    page.fill("#description", "Soptunnorna är överfulla och skräp blåser runt.")
+    send(page)
+    assert_receipt(page)
+    facts = page.locator(".facts").inner_text()
+    assert "Centrum" in facts and "Stora torget" in facts
+    assert not page.locator("#copy-link").is_visible()
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_missing_category_keeps_what_was_typed(make_page: Any, lang: str) -> None:
+    page = make_page(locale=lang, java_script_enabled=False)
+    page.goto(f"/report?lang={lang}")
+    text = "Någon har krossat rutan i busskuren."
+    page.fill("#description", text)
+    page.fill("#place", "Busshållplatsen Ågatan")
+    with page.expect_navigation() as nav:
+        page.click("#report-form button[type='submit']")
+    assert nav.value.status == 422
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert summary.locator("a[href='#category']").count() == 1
+    assert page.locator("fieldset#category.has-error .field-errors").is_visible()
+    assert page.input_value("#description") == text
+    assert page.input_value("#place") == "Busshållplatsen Ågatan"
+
+
+def test_error_summary_gets_focus_with_javascript(page: Any) -> None:
+    page.goto("/report")
+    page.fill("#description", "Trasig belysning.")
+    page.fill("#place", "Hamnen")
+    send(page)
+    page.wait_for_function("() => document.activeElement && "
+                           "document.activeElement.id === 'error-summary'")
+    page.click("#error-summary a[href='#category']")
+    assert page.evaluate("() => document.activeElement.name") == "category"
+
+
+# --- accessibility and screenshots -----------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_axe_and_screenshots(browser: Any, live_server: str, axe_path: Path,
+                             screenshots: Path, lang: str) -> None:
+    """No serious/critical WCAG 2.1 AA problem on the four citizen views; full-page shots."""
+    context = new_context(browser, live_server, locale=lang, bypass_csp=True)
+    try:
+        page = context.new_page()
+        found: dict[str, list[dict[str, Any]]] = {}
+
+        def check(name: str) -> None:
+            page.wait_for_load_state("load")
+            found[name] = run_axe(page, axe_path)
+            page.screenshot(path=str(screenshots / f"{lang}-{name}.png"), full_page=True)
+
+        page.goto(f"/?lang={lang}")
+        check("start")
+        page.goto("/report")
+        check("form")
+        page.fill("#description", "Mörkt och obehagligt vid gångtunneln.")
+        send(page)
+        check("form-errors")
+        choose_category(page, "unsafe_place")
+        page.select_option("#area", "karlberg")
+        send(page)
+        assert_receipt(page)
+        check("receipt")
+        problems = {name: v for name, v in found.items() if v}
+        assert not problems, "\n".join(f"{lang} {name}:\n{describe(v)}"
+                                       for name, v in problems.items())
+    finally:
+        context.close()
+
+
+def test_static_budget(live_server: str, page: Any) -> None:
+    """CSS and the form script stay small (uncompressed bytes)."""
+    page.goto("/report")
+    sizes = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => /\\/static\\/(css|js)\\//.test(e.name))
+        .map(e => [e.name.split('?')[0].split('/').pop(), e.decodedBodySize])""")
+    sizes = dict(sizes)
+    assert sizes.get("app.css", 0) and sizes["app.css"] < 12 * 1024, json.dumps(sizes)
+    assert sizes.get("report.js", 0) and sizes["report.js"] < 8 * 1024, json.dumps(sizes)
+    assert not any(name.startswith("leaflet") for name in sizes), "Leaflet loads only on demand"
