@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.reports.views import bp as reports_bp
     from kopingreport.web import assets, errors, forms, http, pages
 
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "KOPINGREPORT_INSTANCE_PATH") or ROOT / "instance"
     app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static",
-                instance_path=str(ROOT / "instance"))
+                instance_path=str(instance))
     settings.load(app, config)
     db.init_app(app)
     csrf.init_app(app)

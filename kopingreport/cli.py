@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from kopingreport.db import engine, get_session
 
@@ -45,6 +45,7 @@ def db_upgrade(revision: str) -> None:
 
 
 @click.command("import-areas")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_areas_command(path: Path) -> None:
     """Replace the areas with the polygons of a GeoJSON FeatureCollection."""
@@ -65,13 +66,21 @@ def import_areas_command(path: Path) -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--reports", "count", default=300, show_default=True)
 def demo_data_command(count: int) -> None:
     """Load the Köping areas and realistic demo reports (safe to run again)."""
-    from kopingreport.demo import load_demo_data
+    from kopingreport.demo import load_demo_data, load_demo_users
+    from kopingreport.reports.flow import photo_store
 
-    created = load_demo_data(get_session(), count, secret=current_app.config["SECRET_KEY"])
+    session = get_session()
+    created = load_demo_data(session, count, secret=current_app.config["SECRET_KEY"],
+                             store=photo_store())
     click.echo(f"Demo data: {created} new reports.")
+    logins = load_demo_users(session, Path(current_app.instance_path) / "demo-logins.txt")
+    click.echo("Demo logins (e-mail, password, role) at /login:")
+    for line in logins:
+        click.echo(f"  {line}")
 
 
 def _read_password() -> str:
@@ -86,6 +95,7 @@ def _read_password() -> str:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 def create_admin_command(email: str) -> None:
     """Create an administrator (asks for the password twice, or reads two lines of stdin)."""

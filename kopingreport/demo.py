@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kopingreport.accounts.models import User
+from kopingreport.accounts.services import create_user
 from kopingreport.db import utcnow
 from kopingreport.reports import geo
 from kopingreport.reports.areas import ensure_default_areas
@@ -15,6 +19,7 @@ from kopingreport.reports.models import Report
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.services import ReportInput, submit_report
 from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
+from kopingreport.security import Role
 
 #: Swedish example texts per category, as residents write them.
 TEXTS: dict[str, list[str]] = {
@@ -77,6 +82,32 @@ def _demo_input(rng: random.Random, shapes: list[geo.AreaShape]) -> ReportInput:
             [LocationSource.GPS, LocationSource.MAP]),
         place=rng.choice(PLACES) if by_text else None,
         area_code=shape.code if by_text else None)
+
+
+DEMO_USERS = (("admin@koping.example", Role.ADMIN), ("moderator@koping.example", Role.MODERATOR),
+              ("analyst@koping.example", Role.ANALYST), ("partner@koping.example", Role.PARTNER))
+
+
+def load_demo_users(session: Session, logins_file: Path) -> list[str]:
+    """One demo account per role; new random passwords are written to ``logins_file``
+    (mode 600, outside the repository) so that they can be printed on every start."""
+    lines = logins_file.read_text().splitlines() if logins_file.exists() else []
+    known = {line.split()[0] for line in lines if line.strip()}
+    for email, role in DEMO_USERS:
+        exists = session.scalar(sa.select(User.id).where(User.email == email))
+        if exists and email in known:
+            continue
+        password = secrets.token_urlsafe(12)
+        if exists:
+            session.execute(sa.delete(User).where(User.email == email))
+        create_user(session, None, email, password, role, name=f"Demo {role}")
+        lines = [line for line in lines if not line.startswith(email + " ")]
+        lines.append(f"{email} {password} ({role})")
+    session.commit()
+    logins_file.parent.mkdir(parents=True, exist_ok=True)
+    logins_file.write_text("\n".join(lines) + "\n")
+    logins_file.chmod(0o600)
+    return lines
 
 
 def load_demo_data(session: Session, count: int, *, secret: str,

@@ -78,7 +78,7 @@ def _empty_tables(app: Flask) -> None:
 def app_config(database_url: str, tmp_path: Path) -> dict[str, object]:
     """The configuration of the app under test; tests may change it before using ``app``."""
     return {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-            "UPLOAD_DIR": str(tmp_path / "uploads"), "SESSION_COOKIE_SECURE": False,
+            "UPLOAD_DIR": str(tmp_path / "uploads"), "INSTANCE_PATH": str(tmp_path / "instance"), "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False, "SERVER_NAME": "localhost"}
 
 

@@ -76,7 +76,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 # --- JavaScript on ---------------------------------------------------------------------------
 
-def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path) -> None:
+def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path,
+                                                screenshots: Path) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "sv"
     with page.expect_navigation():
@@ -100,6 +101,8 @@ def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path) -> No
     page.wait_for_function(
         "() => document.querySelector('#photo-previews img').naturalWidth > 0")
     assert "lampa.jpg" in page.locator("#photo-previews").inner_text()
+    page.locator("#where").screenshot(path=str(screenshots / "sv-position-found.png"))
+    page.locator(".field.photos").screenshot(path=str(screenshots / "sv-photo-preview.png"))
 
     send(page)
     assert_receipt(page)
@@ -123,7 +126,7 @@ def test_too_many_photos_warns(page: Any, tmp_path: Path) -> None:
     assert warning.count() == (1 if has_text else 0)
 
 
-def test_arabic_report_with_map_without_tiles(make_page: Any) -> None:
+def test_arabic_report_with_map_without_tiles(make_page: Any, screenshots: Path) -> None:
     page = make_page(locale="ar")
     page.goto("/report?lang=ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -146,6 +149,7 @@ def test_arabic_report_with_map_without_tiles(make_page: Any) -> None:
     # Leaflet finds its marker images next to its stylesheet.
     assert "/static/vendor/leaflet/images/marker-icon" in page.get_attribute(
         "#map .leaflet-marker-icon", "src")
+    page.locator("#where").screenshot(path=str(screenshots / "ar-map.png"))
 
     page.fill("#description", "كتابة على جدار محطة الحافلات.")
     send(page)
