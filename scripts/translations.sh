@@ -6,12 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
   --sort-output --project kopingreport --copyright-holder "Köping kommun" \
-  -o translations/messages.pot . >/dev/null
+  -o translations/messages.pot . 2>&1 | { grep -v "^extracting\|^writing" || true; }
 for lang in sv fi en ar; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
     .venv/bin/pybabel update --no-fuzzy-matching --ignore-obsolete \
-      -i translations/messages.pot -d translations -l "$lang" >/dev/null
+      -i translations/messages.pot -d translations -l "$lang" 2>&1 | { grep -v "^updating\|^creating" || true; }
   else
-    .venv/bin/pybabel init -i translations/messages.pot -d translations -l "$lang" >/dev/null
+    .venv/bin/pybabel init -i translations/messages.pot -d translations -l "$lang" 2>&1 | { grep -v "^updating\|^creating" || true; }
   fi
 done

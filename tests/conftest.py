@@ -107,6 +107,15 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[sa.orm.Session]:
-    """A session in an app context, for looking at what the app stored."""
-    with app.app_context():
-        yield get_session()
+    """A session of its own (outside any app context) for looking at what the app stored.
+
+    It must not share the app context: requests in a test would then reuse one ``g`` (and
+    one database session and one locale) instead of getting their own.
+    """
+    from kopingreport.db import make_engine
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    session = sa.orm.Session(engine, expire_on_commit=False)
+    yield session
+    session.close()
+    engine.dispose()

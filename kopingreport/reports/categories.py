@@ -54,7 +54,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("rough_sleeping", _l("Unauthorised sleeping or camping"),
              _l("Someone appears to be sleeping or living outdoors or in a stairwell.")),
     Category("hazard", _l("Syringes, weapon caches or other hazards"),
-             _l("Syringes, hidden objects or piles of stones. Do not touch them.")),
+             _l("Syringes, hidden weapons or tools, or piles of stones. Do not touch them.")),
     Category("event", _l("Upcoming event or risk"),
              _l("Something planned that may lead to disorder, e.g. a party or a gathering.")),
     Category("safe_place", _l("Place that feels safe"),

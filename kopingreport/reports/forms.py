@@ -30,7 +30,7 @@ def _valid_email(_form: Any, field: Any) -> None:
 
 def _valid_phone(_form: Any, field: Any) -> None:
     if field.data and not PHONE_RE.match(field.data):
-        raise ValidationError(_l("Give a phone number with digits only, e.g. 070-123 45 67."))
+        raise ValidationError(_l("Give a phone number, e.g. 070-123 45 67."))
 
 
 class ReportForm(FlaskForm):
@@ -49,7 +49,7 @@ class ReportForm(FlaskForm):
                         validators=[Length(max=200), no_control_characters])
     area = SelectField(_l("Area"), choices=[], validate_choice=False)
     confirm_outside = BooleanField(_l("The place is outside Köping municipality — send anyway"))
-    photos = MultipleFileField(_l("Photos (up to 3)"))
+    photos = MultipleFileField(_l("Photos"))
     kept_photos = HiddenField()
     reporter_kind = RadioField(_l("Who is reporting?"), default=ReporterKind.RESIDENT.value,
                                choices=[SelectChoice(k.value, label) for k, label in

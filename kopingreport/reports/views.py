@@ -55,8 +55,8 @@ def create() -> ResponseReturnValue:
             form.add_errors(err.errors)
         except IdempotencyConflict as err:
             form.submission_id.data = str(uuid.uuid4())
-            notice = _("This form was already sent as %(ref)s. Press Send again to send it as "
-                       "a new report.", ref=err.report.reference)
+            notice = _("This form was already sent as %(ref)s. Press “Send report” again to "
+                       "send it as a new report.", ref=err.report.reference)
     return _render_form(form, 422, notice)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -21,8 +21,8 @@ def _messages() -> dict[int, str]:
         403: _("You do not have permission to see this page."),
         404: _("We could not find that page. Check the link."),
         405: _("That is not possible on this page."),
-        413: _("What you sent is too large. Photos may be at most 15 MB each; try fewer or "
-               "smaller photos."),
+        413: _("What you sent is too large. Photos may be at most %(mb)d MB each; try fewer "
+               "or smaller photos.", mb=current_app.config["MAX_PHOTO_BYTES"] // 2**20),
         422: _("Some of what you sent could not be accepted."),
         429: _("Too many attempts. Wait a minute and try again."),
         500: _("Something went wrong on our side. Your report was not lost if you got a "

@@ -38,7 +38,7 @@
     if (!clearBtn && on && text(status, "msgClear")) {
       clearBtn = document.createElement("button");
       clearBtn.type = "button";
-      clearBtn.className = "button";
+      clearBtn.className = "link-button";
       clearBtn.textContent = text(status, "msgClear");
       clearBtn.addEventListener("click", () => { setPoint(null); say(""); usePos.focus(); });
       status.after(clearBtn);
@@ -115,7 +115,8 @@
     L.Icon.Default.imagePath = d.leafletCss.split("?")[0].replace(/[^/]*$/, "images/");
     const zoomIn = text(status, "msgZoomIn"), zoomOut = text(status, "msgZoomOut");
     map = L.map("map", { zoomControl: false }).setView((d.mapCenter || "59.5137,15.9906").split(",").map(Number), +d.mapZoom || 13);
-    L.control.zoom(zoomIn && zoomOut ? { zoomInTitle: zoomIn, zoomOutTitle: zoomOut } : {}).addTo(map);
+    const zoom = { position: document.dir === "rtl" ? "topright" : "topleft" };
+    L.control.zoom(zoomIn && zoomOut ? Object.assign(zoom, { zoomInTitle: zoomIn, zoomOutTitle: zoomOut }) : zoom).addTo(map);
     map.attributionControl.setPrefix(false);
     const tiles = L.tileLayer(d.tileUrl, { attribution: d.tileAttribution || "", maxZoom: 19 });
     tiles.once("tileerror", () => {

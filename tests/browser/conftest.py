@@ -88,7 +88,7 @@ def new_context(browser: Any, base_url: str, locale: str = "sv-SE", **extra: Any
     """A phone-sized context in Köping with geolocation allowed."""
     options: dict[str, Any] = {
         "base_url": base_url, "viewport": PHONE, "locale": locale, "geolocation": KOPING,
-        "permissions": ["geolocation"], "device_scale_factor": 1, "has_touch": False,
+        "permissions": ["geolocation", "clipboard-read", "clipboard-write"], "device_scale_factor": 1, "has_touch": False,
     }
     options.update(extra)
     context = browser.new_context(**options)

@@ -93,6 +93,11 @@ def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path,
     assert page.input_value("#accuracy") == "15"
     assert page.input_value("#location_source") == "gps"
     assert "15" in page.locator("#position-status").inner_text()
+    # Opening the map afterwards shows the GPS position; the source stays "gps".
+    page.click("#show-map")
+    page.wait_for_selector("#report-form[data-map-ready='true']")
+    assert page.locator("#map .leaflet-marker-icon").count() == 1
+    assert page.input_value("#location_source") == "gps"
 
     page.fill("#description", "Gatlampan vid gångtunneln är trasig sedan en vecka.")
     page.set_input_files("#photos", str(jpeg_with_gps(tmp_path / "lampa.jpg")))
@@ -106,7 +111,13 @@ def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path,
 
     send(page)
     assert_receipt(page)
-    assert page.locator("#copy-link").is_visible()
+    copy = page.locator("#copy-link")
+    assert copy.is_visible()
+    copied_text = copy.get_attribute("data-copied")
+    copy.click()
+    page.wait_for_function("t => document.getElementById('copy-link').textContent === t",
+                           arg=copied_text)
+    assert page.evaluate("() => navigator.clipboard.readText()") == page.input_value("#status-link")
     thumb = page.locator(".photo-grid img").first
     thumb.scroll_into_view_if_needed()
     page.wait_for_function("() => { const i = document.querySelector('.photo-grid img');"
@@ -139,6 +150,8 @@ def test_arabic_report_with_map_without_tiles(make_page: Any, screenshots: Path)
     # No tile server answers: the area outlines are still drawn from the app's own GeoJSON.
     page.wait_for_function("() => document.querySelectorAll('#map svg path').length > 5")
     page.wait_for_selector("#map.tiles-failed")
+    if page.evaluate("() => !!document.getElementById('position-status').dataset.msgTilesFailed"):
+        assert page.locator("#map-panel .map-note").is_visible()
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
     page.wait_for_function("() => document.getElementById('location_source').value === 'map'")
@@ -150,6 +163,12 @@ def test_arabic_report_with_map_without_tiles(make_page: Any, screenshots: Path)
     assert "/static/vendor/leaflet/images/marker-icon" in page.get_attribute(
         "#map .leaflet-marker-icon", "src")
     page.locator("#where").screenshot(path=str(screenshots / "ar-map.png"))
+    # Keyboard users: Enter on the focused map marks its centre (the click was off-centre).
+    assert abs(lat - 59.5137) > 5e-4
+    page.focus("#map")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => Math.abs(document.getElementById('lat').value - 59.5137) < 1e-4")
+    assert page.locator("#map .leaflet-marker-icon").count() == 1
 
     page.fill("#description", "كتابة على جدار محطة الحافلات.")
     send(page)
