@@ -125,6 +125,26 @@ def test_swedish_report_with_position_and_photo(page: Any, tmp_path: Path,
     assert csp_problems(page) == []
 
 
+def test_position_denied_and_outside(make_page: Any) -> None:
+    page = make_page(permissions=[])
+    page.goto("/report")
+    status = page.locator("#position-status")
+    page.click("#use-position")
+    page.wait_for_function("() => document.getElementById('position-status').textContent")
+    assert status.inner_text() == status.get_attribute("data-msg-denied")
+    assert page.input_value("#lat") == ""
+
+    page = make_page(geolocation={"latitude": 59.3293, "longitude": 18.0686, "accuracy": 30})
+    page.goto("/report")
+    page.click("#use-position")
+    page.wait_for_function("() => document.getElementById('lat').value !== ''")
+    status = page.locator("#position-status")
+    assert status.inner_text() == status.get_attribute("data-msg-outside")
+    # "Remove the position" empties the hidden fields again.
+    page.click("#position-status + .link-button")
+    assert page.input_value("#lat") == page.input_value("#location_source") == ""
+
+
 def test_too_many_photos_warns(page: Any, tmp_path: Path) -> None:
     page.goto("/report")
     files = [str(jpeg_with_gps(tmp_path / f"p{i}.jpg")) for i in range(4)]

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kopingreport import create_app
+from tests.factories import csrf_token
 
 
 def test_security_headers(client: FlaskClient) -> None:
@@ -90,12 +91,23 @@ def test_logout_is_post_only(client: FlaskClient) -> None:
     assert client.get("/logout").status_code == 405
 
 
-def test_login_does_not_reveal_which_emails_exist(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
-    runner.invoke(args=["create-admin", "admin@koping.example"],
-                  input="correct horse battery\ncorrect horse battery\n")
-    from tests.factories import csrf_token
+PASSWORD = "correct horse battery"
 
+
+def make_admin(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["create-admin", "admin@koping.example"],
+                                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+
+
+def log_in(client: FlaskClient, next_url: str) -> object:
+    return client.post(f"/login?next={next_url}", data={
+        "csrf_token": csrf_token(client, "/login"), "email": "admin@koping.example",
+        "password": PASSWORD})
+
+
+def test_login_does_not_reveal_which_emails_exist(app: Flask, client: FlaskClient) -> None:
+    make_admin(app)
     token = csrf_token(client, "/login")
     wrong_password = client.post("/login", data={"csrf_token": token, "email":
                                                  "admin@koping.example", "password": "nope"})
@@ -111,26 +123,14 @@ def test_login_does_not_reveal_which_emails_exist(app: Flask, client: FlaskClien
 
 
 def test_staff_can_log_in_and_see_photos_route(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
-    runner.invoke(args=["create-admin", "admin@koping.example"],
-                  input="correct horse battery\ncorrect horse battery\n")
-    from tests.factories import csrf_token
-
-    token = csrf_token(client, "/login")
-    response = client.post("/login?next=/admin/photos/999/full.jpg", data={
-        "csrf_token": token, "email": "admin@koping.example", "password": "correct horse battery"})
+    make_admin(app)
+    response = log_in(client, "/admin/photos/999/full.jpg")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/admin/photos/999/full.jpg")
     assert client.get("/admin/photos/999/full.jpg").status_code == 404
 
 
 def test_login_redirect_refuses_other_sites(app: Flask, client: FlaskClient) -> None:
-    runner = app.test_cli_runner()
-    runner.invoke(args=["create-admin", "admin@koping.example"],
-                  input="correct horse battery\ncorrect horse battery\n")
-    from tests.factories import csrf_token
-
-    token = csrf_token(client, "/login")
-    response = client.post("/login?next=https://evil.example/", data={
-        "csrf_token": token, "email": "admin@koping.example", "password": "correct horse battery"})
+    make_admin(app)
+    response = log_in(client, "https://evil.example/")
     assert response.headers["Location"] in ("/", "http://localhost/")
