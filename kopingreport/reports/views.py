@@ -8,7 +8,7 @@ import uuid
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from kopingreport.db import get_session
+from kopingreport.db import get_session, utcnow
 from kopingreport.i18n import _
 from kopingreport.reports import categories, flow
 from kopingreport.reports.forms import ReportForm
@@ -37,6 +37,7 @@ def new() -> ResponseReturnValue:
     """The empty report form."""
     form = flow.build_form(get_session())
     form.submission_id.data = str(uuid.uuid4())
+    form.occurred_at.data = utcnow().replace(second=0, microsecond=0)
     return _render_form(form)
 
 

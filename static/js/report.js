@@ -9,11 +9,12 @@
     summary.focus();
     summary.addEventListener("click", (e) => {
       const a = e.target.closest("a[href^='#']");
-      const target = a && $(a.hash.slice(1));
+      let target = a && $(a.hash.slice(1));
       if (!target) return;
+      if (target.type === "hidden") target = target.closest("fieldset") || target;
       e.preventDefault();
       target.scrollIntoView();
-      const control = target.matches("input,textarea,select") ? target : target.querySelector("input,textarea,select");
+      const control = target.matches("input,textarea,select") ? target : target.querySelector("button,input:not([type=hidden]),textarea,select");
       if (control) control.focus({ preventScroll: true });
     });
   }
