@@ -199,8 +199,14 @@ def test_arabic_report_with_map_without_tiles(make_page: Any, screenshots: Path)
 
 # --- JavaScript off --------------------------------------------------------------------------
 
+def assert_photo_loads(page: Any) -> None:
+    image = page.locator(".photo-grid img").first
+    image.wait_for()
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+
+
 @pytest.mark.parametrize("lang", ["sv", "ar"])
-def test_report_without_javascript(make_page: Any, lang: str) -> None:
+def test_report_without_javascript(make_page: Any, lang: str, tmp_path: Path) -> None:
     page = make_page(locale=lang, java_script_enabled=False)
     page.goto(f"/report?lang={lang}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
@@ -210,20 +216,24 @@ def test_report_without_javascript(make_page: Any, lang: str) -> None:
     page.select_option("#area", "centrum")
     page.fill("#place", "Stora torget, vid fontänen")
     page.fill("#description", "Soptunnorna är överfulla och skräp blåser runt.")
+    page.set_input_files("#photos", str(jpeg_with_gps(tmp_path / "skrap.jpg")))
     send(page)
     assert_receipt(page)
+    assert_photo_loads(page)
     facts = page.locator(".facts").inner_text()
     assert "Centrum" in facts and "Stora torget" in facts
     assert not page.locator("#copy-link").is_visible()
 
 
 @pytest.mark.parametrize("lang", ["sv", "ar"])
-def test_missing_category_keeps_what_was_typed(make_page: Any, lang: str) -> None:
+def test_missing_category_keeps_what_was_typed(make_page: Any, lang: str,
+                                               tmp_path: Path) -> None:
     page = make_page(locale=lang, java_script_enabled=False)
     page.goto(f"/report?lang={lang}")
     text = "Någon har krossat rutan i busskuren."
     page.fill("#description", text)
     page.fill("#place", "Busshållplatsen Ågatan")
+    page.set_input_files("#photos", str(jpeg_with_gps(tmp_path / "ruta.jpg")))
     with page.expect_navigation() as nav:
         page.click("#report-form button[type='submit']")
     assert nav.value.status == 422
@@ -233,6 +243,14 @@ def test_missing_category_keeps_what_was_typed(make_page: Any, lang: str) -> Non
     assert page.locator("fieldset#category.has-error .field-errors").is_visible()
     assert page.input_value("#description") == text
     assert page.input_value("#place") == "Busshållplatsen Ågatan"
+    # The accepted photo is kept with the form: no need to choose it again.
+    kept = page.locator(".kept-photos img")
+    assert kept.count() == 1
+    assert page.evaluate("img => img.naturalWidth > 0", kept.first.element_handle())
+    choose_category(page, "vandalism")
+    send(page)
+    assert_receipt(page)
+    assert_photo_loads(page)
 
 
 def test_error_summary_gets_focus_with_javascript(page: Any) -> None:
