@@ -14,9 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error handling."""
     from kopingreport import cli, config as settings, db, i18n
+    from kopingreport.accounts.registration import bp as registration_bp
     from kopingreport.accounts.views import bp as accounts_bp
+    from kopingreport.admin.views import bp as admin_bp
     from kopingreport.api.views import bp as api_bp
-    from kopingreport.extensions import babel, csrf, login_manager
+    from kopingreport.extensions import babel, csrf, limiter, login_manager
     from kopingreport.reports.views import bp as reports_bp
     from kopingreport.web import assets, errors, forms, http, pages
 
@@ -28,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(ROOT / "translations"))
     i18n.init_app(app)
@@ -35,7 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     forms.init_app(app)
-    for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp):
+    for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp,
+                      registration_bp, admin_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -58,6 +58,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
         "SQLALCHEMY_ECHO": False,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMITS": "10 per minute;100 per hour",
+        "LOGIN_ACCOUNT_LIMITS": "5 per minute;30 per hour",
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "INVITATION_MAX_AGE": 7 * 24 * 3600,
+        "TOTP_ISSUER": "Köping trygghetsrapporter",
     }
 
 
@@ -76,6 +82,7 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # The __Host- prefix makes browsers refuse the cookie unless it is Secure and host-only.
         secure = app.config["SESSION_COOKIE_SECURE"]
         app.config["SESSION_COOKIE_NAME"] = "__Host-session" if secure else "session"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     url = app.config["DATABASE_URL"]
     if url.startswith("postgres://"):
         app.config["DATABASE_URL"] = "postgresql+psycopg://" + url.removeprefix("postgres://")

@@ -63,3 +63,54 @@ def post_form(client: FlaskClient, **overrides: Any) -> Any:
             "submission_id": SUBMISSION_RE.search(html).group(1)}  # type: ignore[union-attr]
     data.update(report_fields(**overrides))
     return client.post("/report", data=data, content_type="multipart/form-data")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(app: Any, role: str, email: str | None = None, *, two_factor: bool = True,
+              organisation: str | None = None) -> dict[str, Any]:
+    """Create an account directly in the database; returns its login details."""
+    import pyotp
+
+    from kopingreport.accounts.models import Organisation, OrganisationKind
+    from kopingreport.accounts.services import create_user
+    from kopingreport.db import get_session
+    from kopingreport.security import Role
+
+    email = email or f"{role}@koping.example"
+    secret = pyotp.random_base32() if two_factor else None
+    with app.app_context():
+        session = get_session()
+        org = None
+        if organisation:
+            org = Organisation(name=organisation, kind=OrganisationKind.POLICE)
+            session.add(org)
+        user = create_user(session, None, email, PASSWORD, Role(role), organisation=org)
+        user.totp_secret = secret
+        session.commit()
+        return {"id": user.id, "email": email, "password": PASSWORD, "secret": secret}
+
+
+def log_in(client: FlaskClient, account: dict[str, Any], next_url: str = "") -> Any:
+    """Log in through the real form (and the two-factor step when the account has it)."""
+    import pyotp
+
+    token = csrf_token(client, "/login")
+    query = f"?next={next_url}" if next_url else ""
+    response = client.post(f"/login{query}", data={"csrf_token": token, "email": account["email"],
+                                                   "password": account["password"]})
+    if account.get("secret") and response.status_code == 303 and \
+            response.headers["Location"].endswith("/login/code"):
+        token = csrf_token(client, "/login/code")
+        response = client.post("/login/code", data={
+            "csrf_token": token, "code": pyotp.TOTP(account["secret"]).now()})
+    return response
+
+
+def log_in_as(app: Any, client: FlaskClient, role: str, **kwargs: Any) -> dict[str, Any]:
+    """Create an account of ``role`` and log the client in with it."""
+    account = make_user(app, role, **kwargs)
+    response = log_in(client, account)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return account

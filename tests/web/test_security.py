@@ -122,15 +122,16 @@ def test_login_does_not_reveal_which_emails_exist(app: Flask, client: FlaskClien
         unknown, "ghost@koping.example")
 
 
-def test_staff_can_log_in_and_see_photos_route(app: Flask, client: FlaskClient) -> None:
+def test_staff_without_two_factor_must_set_it_up(app: Flask, client: FlaskClient) -> None:
     make_admin(app)
     response = log_in(client, "/admin/photos/999/full.jpg")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/admin/photos/999/full.jpg")
-    assert client.get("/admin/photos/999/full.jpg").status_code == 404
+    setup = client.get("/admin/photos/999/full.jpg")
+    assert setup.status_code == 302 and setup.headers["Location"].endswith("/account/two-factor")
 
 
 def test_login_redirect_refuses_other_sites(app: Flask, client: FlaskClient) -> None:
     make_admin(app)
     response = log_in(client, "https://evil.example/")
-    assert response.headers["Location"] in ("/", "http://localhost/")
+    assert response.headers["Location"] == "/account"

@@ -1,0 +1,60 @@
+"""The permission matrix: every back-office route, every role, anonymous visitors."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kopingreport.security import ROLE_PERMISSIONS, Permission, Role
+from tests.factories import csrf_token, log_in_as
+
+
+def call(client: FlaskClient, method: str, url: str):
+    """The request with a valid CSRF token, so that only the permission check can refuse."""
+    data = {"csrf_token": csrf_token(client, "/login")} if method == "POST" else None
+    return client.open(url, method=method, data=data)
+
+#: (method, URL, permission it needs). Extend when a back-office route is added; the
+#: completeness test below fails for a route missing here.
+ROUTES: list[tuple[str, str, Permission]] = [
+    ("GET", "/admin/", Permission.BACKOFFICE_ACCESS),
+    ("GET", "/admin/users", Permission.USERS_MANAGE),
+    ("GET", "/admin/users/new", Permission.USERS_MANAGE),
+    ("POST", "/admin/users/new", Permission.USERS_MANAGE),
+    ("GET", "/admin/users/1", Permission.USERS_MANAGE),
+    ("POST", "/admin/users/1", Permission.USERS_MANAGE),
+    ("GET", "/admin/organisations", Permission.ORGANISATIONS_MANAGE),
+    ("GET", "/admin/organisations/new", Permission.ORGANISATIONS_MANAGE),
+    ("POST", "/admin/organisations/new", Permission.ORGANISATIONS_MANAGE),
+    ("GET", "/admin/organisations/1", Permission.ORGANISATIONS_MANAGE),
+    ("GET", "/admin/photos/1/full.jpg", Permission.REPORTS_READ),
+]
+
+
+def test_every_admin_route_is_in_the_matrix(app: Flask) -> None:
+    listed = {url.split("/1")[0].rstrip("/") for _m, url, _p in ROUTES}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/admin"):
+            prefix = rule.rule.split("/<")[0].rstrip("/")
+            assert prefix in listed, f"{rule.rule} has no permission test"
+
+
+@pytest.mark.parametrize("method,url,_perm", ROUTES)
+def test_anonymous_visitors_are_sent_to_login(client: FlaskClient, method: str, url: str,
+                                              _perm: Permission) -> None:
+    response = call(client, method, url)
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_gets_exactly_its_routes(app: Flask, client: FlaskClient, role: str) -> None:
+    log_in_as(app, client, role)
+    for method, url, permission in ROUTES:
+        response = call(client, method, url)
+        allowed = permission in ROLE_PERMISSIONS[Role(role)]
+        if allowed:
+            assert response.status_code not in (302, 401, 403), (role, method, url)
+        else:
+            assert response.status_code == 403, (role, method, url, response.status_code)
