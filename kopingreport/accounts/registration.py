@@ -19,6 +19,7 @@ from kopingreport.db import get_session
 from kopingreport.extensions import limiter
 from kopingreport.i18n import _
 from kopingreport.mail import send_mail
+from kopingreport.reports.services import reports_of
 from kopingreport.security import Permission, Role, can
 
 bp = Blueprint("registration", __name__)
@@ -151,7 +152,12 @@ def reset_submit(purpose: str, token: str) -> ResponseReturnValue:
 @login_required
 def home() -> ResponseReturnValue:
     """The account page: role, organisation, links to what the role may do."""
-    return render_template("accounts/home.html", form=ChangePasswordForm(),
+    return _home_page(ChangePasswordForm())
+
+
+def _home_page(form: ChangePasswordForm) -> str:
+    return render_template("accounts/home.html", form=form,
+                           reports=reports_of(get_session(), current_user.id),
                            backoffice=can(current_user, Permission.BACKOFFICE_ACCESS))
 
 
@@ -173,5 +179,4 @@ def change_password() -> ResponseReturnValue:
                 session.commit()
                 logout_user()
                 return redirect(url_for("accounts.login"), 303)
-    return render_template("accounts/home.html", form=form, backoffice=can(
-        current_user, Permission.BACKOFFICE_ACCESS)), 422
+    return _home_page(form), 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, request, url_for
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
@@ -88,8 +89,9 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
     data = form.to_input(current_locale())
     store, secret = photo_store(), current_app.config["SECRET_KEY"]
     max_age = current_app.config["REPORT_MAX_AGE_DAYS"]
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
     return commit_with_retry(session, lambda: submit_report(
-        session, None, data, store=store, secret=secret, idempotency_key=idempotency_key,
+        session, actor, data, store=store, secret=secret, idempotency_key=idempotency_key,
         max_age_days=max_age))
 
 

@@ -58,6 +58,12 @@ class Report(Base):
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id"), index=True)
     is_outside_municipality: Mapped[bool] = mapped_column(default=False)
     reporter_kind: Mapped[ReporterKind] = mapped_column(sa.String(20))
+    #: The account that sent it, if the reporter was logged in.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)
+    #: The partner organisation the reporter belongs to.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                        index=True)
     state: Mapped[ReportState] = mapped_column(sa.String(20), default=ReportState.NEW, index=True)
     priority: Mapped[int] = mapped_column(default=0)
     #: Language the reporter used, for replies.

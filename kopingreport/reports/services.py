@@ -19,7 +19,8 @@ from kopingreport.reports.images import ProcessedPhoto
 from kopingreport.reports.models import Area, Photo, Report, ReportContact
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.receipts import hash_token, new_token, next_reference
-from kopingreport.reports.states import LocationSource, ReporterKind
+from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
+from kopingreport.security import Role, role_of
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     _check_time(data, max_age_days)
     area, outside = _locate(session, data)
     report = _build_report(data, area, outside, payload, idempotency_key, token)
+    _attribute(report, actor)
     report.reference = next_reference(session, utcnow().year)
     _attach_photos(report, data.photos, store)
     if data.contact_email or data.contact_phone:
@@ -153,6 +155,32 @@ def _build_report(data: ReportInput, area: Area | None, outside: bool, payload: 
         accuracy_m=data.accuracy_m if has_point else None, location_source=source,
         place=data.place or None, area=area, is_outside_municipality=outside,
         reporter_kind=data.reporter_kind, locale=data.locale)
+
+
+#: The reporter kind a logged-in role always reports as.
+ROLE_KINDS = {Role.GRANNSAMVERKAN: ReporterKind.GRANNSAMVERKAN,
+              Role.NATTVANDRARE: ReporterKind.NATTVANDRARE, Role.PARTNER: ReporterKind.PARTNER}
+
+
+def _attribute(report: Report, actor: Any) -> None:
+    """Link a logged-in reporter's account, role and organisation to the report; reports of
+    organisations trusted by the administrator skip the moderation queue."""
+    role = role_of(actor)
+    if role is None:
+        return
+    report.user_id = actor.id
+    report.reporter_kind = ROLE_KINDS.get(role, report.reporter_kind)
+    organisation = getattr(actor, "organisation", None)
+    if organisation is not None and organisation.is_active:
+        report.organisation_id = organisation.id
+        if organisation.skips_moderation:
+            report.state = ReportState.ACCEPTED
+
+
+def reports_of(session: Session, user_id: int) -> list[Report]:
+    """An account holder's own reports, newest first."""
+    return list(session.scalars(sa.select(Report).where(Report.user_id == user_id)
+                                .order_by(Report.created_at.desc())))
 
 
 def _attach_photos(report: Report, photos: Sequence[ProcessedPhoto], store: PhotoStore) -> None:

@@ -130,4 +130,3 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('reference_counters')
     op.drop_table('areas')
-

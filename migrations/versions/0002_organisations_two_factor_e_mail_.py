@@ -45,4 +45,3 @@ def downgrade() -> None:
         batch_op.drop_column('organisation_id')
 
     op.drop_table('organisations')
-

@@ -172,3 +172,34 @@ def test_admin_manages_organisations(app: Flask, client: FlaskClient, db_session
     assert clash.status_code == bad_kind.status_code == 422
     assert "Polisen Västra Mälardalen" in client.get("/admin/organisations").get_data(
         as_text=True)
+
+
+def test_partner_reports_carry_the_organisation_and_may_skip_the_queue(
+        app: Flask, client: FlaskClient, db_session) -> None:
+    from kopingreport.reports.models import Report
+    from tests.factories import post_form
+
+    account = log_in_as(app, client, "partner", two_factor=False, organisation="Polisen")
+    with app.app_context():
+        from kopingreport.db import get_session
+
+        session = get_session()
+        session.scalar(sa.select(Organisation)).skips_moderation = True
+        session.commit()
+    assert post_form(client, reporter_kind="resident").status_code == 303
+    report = db_session.scalar(sa.select(Report))
+    assert report.reporter_kind == "partner" and report.state == "accepted"
+    assert report.user_id == account["id"] and report.organisation_id is not None
+
+
+def test_kontaktombud_reports_carry_the_role_and_show_on_the_account(
+        app: Flask, client: FlaskClient, db_session) -> None:
+    from kopingreport.reports.models import Report
+    from tests.factories import post_form
+
+    log_in_as(app, client, "grannsamverkan", two_factor=False)
+    assert post_form(client, reporter_kind="resident").status_code == 303
+    report = db_session.scalar(sa.select(Report))
+    assert report.reporter_kind == "grannsamverkan" and report.state == "new"
+    assert report.reference in client.get("/account").get_data(as_text=True)
+    assert report.reference not in app.test_client().get("/account").get_data(as_text=True)
