@@ -17,16 +17,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.accounts.registration import bp as registration_bp
     from kopingreport.accounts.views import bp as accounts_bp
     from kopingreport.admin.views import bp as admin_bp
+    from kopingreport.moderation.casework import bp as casework_bp
+    from kopingreport.moderation.views import bp as moderation_bp
+    from kopingreport.neighbourhood.backoffice import bp as neighbourhood_admin_bp
+    from kopingreport.neighbourhood.views import bp as neighbourhood_bp
+    from kopingreport.nightwalks.backoffice import bp as nightwalks_admin_bp
+    from kopingreport.nightwalks.views import bp as nightwalks_bp
     from kopingreport.api.views import bp as api_bp
     from kopingreport.extensions import babel, csrf, limiter, login_manager
     from kopingreport.reports.views import bp as reports_bp
-    from kopingreport.web import assets, errors, forms, http, pages
+    from kopingreport.web import assets, compress, errors, forms, http, pages, pwa
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "KOPINGREPORT_INSTANCE_PATH") or ROOT / "instance"
     app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static",
                 instance_path=str(instance))
     settings.load(app, config)
+    compress.init_app(app)  # first registered, so it runs after every other after_request
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -38,8 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     forms.init_app(app)
-    for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp,
-                      registration_bp, admin_bp):
+    for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp, pwa.bp,
+                      registration_bp, admin_bp, moderation_bp, casework_bp,
+                      neighbourhood_bp, neighbourhood_admin_bp, nightwalks_bp,
+                      nightwalks_admin_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

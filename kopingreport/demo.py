@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kopingreport.accounts.models import User
+from kopingreport.accounts.models import Organisation, OrganisationKind, User
 from kopingreport.accounts.services import create_user
 from kopingreport.db import utcnow
+from kopingreport.neighbourhood.models import CONSENT_VERSION, ContactState
+from kopingreport.neighbourhood.models import NeighbourhoodContact, SignStatus
+from kopingreport.nightwalks.models import TALLIES, Nightwalk
 from kopingreport.reports import geo
 from kopingreport.reports.areas import ensure_default_areas
-from kopingreport.reports.models import Report
+from kopingreport.reports.models import Area, Report
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.services import ReportInput, submit_report
 from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
 from kopingreport.security import Role
+from kopingreport.web.fields import LOCAL_TZ
 
 #: Swedish example texts per category, as residents write them.
 TEXTS: dict[str, list[str]] = {
@@ -85,7 +90,29 @@ def _demo_input(rng: random.Random, shapes: list[geo.AreaShape]) -> ReportInput:
 
 
 DEMO_USERS = (("admin@koping.example", Role.ADMIN), ("moderator@koping.example", Role.MODERATOR),
-              ("analyst@koping.example", Role.ANALYST), ("partner@koping.example", Role.PARTNER))
+              ("analyst@koping.example", Role.ANALYST), ("partner@koping.example", Role.PARTNER),
+              ("grannsamverkan@koping.example", Role.GRANNSAMVERKAN),
+              ("nattvandrare@koping.example", Role.NATTVANDRARE))
+NIGHTWALK_GROUP = "Nattvandrarna i Köping"
+#: Register entries: e-mail, name, street, area, households, signs, state, days since the
+#: last yearly confirmation (None: still pending). Karlberg's has lapsed.
+DEMO_CONTACTS = (
+    ("grannsamverkan@koping.example", "Demo grannsamverkan", "Ullvigatan 1–30", "ullvi", 24,
+     SignStatus.OK, ContactState.APPROVED, 40),
+    ("kontakt.nygard@example.se", "Leila Haddad", "Nibblesbackevägen", "nygard-skogsbrynet", 60,
+     SignStatus.DAMAGED, ContactState.APPROVED, 200),
+    ("kontakt.karlberg@example.se", "Pekka Virtanen", "Macksta allé", "karlberg", 18,
+     SignStatus.OK, ContactState.APPROVED, 410),
+    ("kontakt.kolsva@example.se", "Anna Berg", "Bruksgatan, Kolsva", "kolsva", 12,
+     SignStatus.MISSING, ContactState.PENDING, None),
+)
+#: Finished walks: days ago, area, walkers, summary, tallies in TALLIES order.
+DEMO_WALKS = (
+    (3, "centrum", 4, "Lugnt vid torget. Många unga vid busstationen fram till midnatt.",
+     (23, 6, 1, 0, 1, 2, 0)),
+    (10, "inre-hamnen", 3, "Glaskross vid gångtunneln, rapporterat. En grupp lugnades vid "
+     "hamnen.", (15, 4, 2, 1, 2, 3, 1)),
+)
 
 
 def load_demo_users(session: Session, logins_file: Path) -> list[str]:
@@ -104,6 +131,7 @@ def load_demo_users(session: Session, logins_file: Path) -> list[str]:
         lines = [line for line in lines if not line.startswith(email + " ")]
         lines.append(f"{email} {password} ({role})")
     session.commit()
+    load_demo_field_work(session)
     logins_file.parent.mkdir(parents=True, exist_ok=True)
     logins_file.write_text("\n".join(lines) + "\n")
     logins_file.chmod(0o600)
@@ -134,3 +162,58 @@ def load_demo_data(session: Session, count: int, *, secret: str,
         created += 1
     session.commit()
     return created
+
+
+def _demo_user(session: Session, email: str, name: str) -> User:
+    user = session.scalar(sa.select(User).where(User.email == email))
+    return user or create_user(session, None, email, secrets.token_urlsafe(16), Role.RESIDENT,
+                               name=name)
+
+
+def _demo_entry(session: Session, shapes: dict[str, geo.AreaShape], rng: random.Random,
+                row: tuple[Any, ...]) -> None:
+    email, name, street, code, households, signs, state, age = row
+    area = session.scalar(sa.select(Area).where(Area.code == code))
+    user = _demo_user(session, email, name)
+    if area is None or session.scalar(sa.select(NeighbourhoodContact.id).where(
+            NeighbourhoodContact.user_id == user.id)):
+        return
+    lat, lon = _random_point(rng, shapes[code])
+    applied = utcnow() - timedelta(days=(age or 0) + 7)
+    session.add(NeighbourhoodContact(
+        user=user, street=street, area=area, lat=round(lat, 6), lon=round(lon, 6),
+        households=households, sign_status=signs, sign_status_at=applied, state=state,
+        consent_at=applied, consent_version=CONSENT_VERSION, created_at=applied,
+        decided_at=None if age is None else utcnow() - timedelta(days=age),
+        last_confirmed_at=None if age is None else utcnow() - timedelta(days=age)))
+    if state == ContactState.APPROVED and user.role == Role.RESIDENT:
+        user.role = Role.GRANNSAMVERKAN
+
+
+def load_demo_field_work(session: Session) -> None:
+    """Grannsamverkan register entries, a nattvandring association with the demo walker in
+    it, and a couple of finished walks (adds nothing the second time)."""
+    shapes = {s.code: s for s in geo.load_default_areas()}
+    rng = random.Random(1983)
+    for row in DEMO_CONTACTS:
+        _demo_entry(session, shapes, rng, row)
+    group = session.scalar(sa.select(Organisation).where(Organisation.name == NIGHTWALK_GROUP))
+    if group is None:
+        group = Organisation(name=NIGHTWALK_GROUP, kind=OrganisationKind.NIGHTWALKERS)
+        session.add(group)
+    walker = session.scalar(sa.select(User).where(User.email == "nattvandrare@koping.example"))
+    if walker is not None:
+        walker.organisation = group
+    session.flush()
+    if not session.scalar(sa.select(Nightwalk.id).where(Nightwalk.group_id == group.id)):
+        for days, code, walkers, summary, tallies in DEMO_WALKS:
+            area = session.scalar(sa.select(Area).where(Area.code == code))
+            evening = (datetime.now(LOCAL_TZ) - timedelta(days=days)).replace(
+                hour=21, minute=0, second=0, microsecond=0)
+            if area is not None:
+                session.add(Nightwalk(
+                    group=group, area=area, walkers=walkers, summary=summary, started_by=walker,
+                    started_at=evening.astimezone(UTC),
+                    ended_at=(evening + timedelta(hours=3, minutes=30)).astimezone(UTC),
+                    **dict(zip(TALLIES, tallies, strict=True))))
+    session.commit()

@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def main(message: str) -> None:

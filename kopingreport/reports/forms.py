@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField
@@ -33,6 +34,17 @@ def _valid_phone(_form: Any, field: Any) -> None:
         raise ValidationError(_l("Give a phone number, e.g. 070-123 45 67."))
 
 
+def _nightwalk_from_query() -> str:
+    """``/report?nightwalk=ID`` (the walker's "Report" button) fills the hidden field."""
+    return request.args.get("nightwalk", "")[:12] if has_request_context() else ""
+
+
+def _nightwalk_id(text: str | None) -> int | None:
+    """The walk id, or None for anything that is not one (the report is kept either way)."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
 class ReportForm(FlaskForm):
     """What, where, when, description, photos, who and optional contact details."""
 
@@ -58,6 +70,7 @@ class ReportForm(FlaskForm):
     contact_email = StringField(_l("E-mail"), validators=[Length(max=254), _valid_email])
     contact_phone = StringField(_l("Phone"), validators=[Length(max=40), _valid_phone])
     submission_id = HiddenField()
+    nightwalk = HiddenField(default=_nightwalk_from_query)
 
     def __init__(self, *args: Any, area_codes: list[tuple[str, str]] | None = None,
                  photo_settings: PhotoSettings | None = None, max_photos: int = 3,
@@ -119,7 +132,8 @@ class ReportForm(FlaskForm):
             place=(self.place.data or "").strip() or None, area_code=self.area.data or None,
             contact_email=(self.contact_email.data or "").strip() or None,
             contact_phone=(self.contact_phone.data or "").strip() or None,
-            confirm_outside=bool(self.confirm_outside.data), photos=self.photos_in_order())
+            confirm_outside=bool(self.confirm_outside.data), photos=self.photos_in_order(),
+            nightwalk_id=_nightwalk_id(self.nightwalk.data))
 
     def add_errors(self, errors: dict[str, list[Any]]) -> None:
         """Attach errors found by the service to the fields they concern."""

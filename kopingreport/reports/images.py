@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Final
 
 import pillow_heif
@@ -168,13 +168,35 @@ def process_photo(data: bytes, settings: PhotoSettings = PhotoSettings()) -> Pro
         # Read after load(): some formats (PNG eXIf after IDAT) only know their EXIF then,
         # and asking earlier could trigger a load whose failure would be swallowed.
         orientation = _orientation(im)
-    upright = _upright(small, orientation)
-    clean = _without_metadata(upright)
+    return encode_photo(_upright(small, orientation), settings)
+
+
+def encode_photo(im: Image.Image, settings: PhotoSettings = PhotoSettings()) -> ProcessedPhoto:
+    """Encode RGB pixels as a stored photo and thumbnail, at the size of ``im``.
+
+    Only the pixels reach the encoder (no metadata at all); used by :func:`process_photo`
+    and for edited copies of stored photos (moderation redaction).
+    """
+    clean = _without_metadata(im)
     jpeg = _encode_within_budget(clean, settings)
     thumb = _encode(_fit(clean, settings.thumb_edge), _THUMB_QUALITY)
     return ProcessedPhoto(jpeg=jpeg, thumb=thumb, width=clean.width, height=clean.height,
                           sha256=hashlib.sha256(jpeg).hexdigest(),
                           thumb_sha256=hashlib.sha256(thumb).hexdigest())
+
+
+def decode_stored(data: bytes, settings: PhotoSettings = PhotoSettings()) -> Image.Image:
+    """The RGB pixels of a stored photo at full size, or raise :class:`PhotoError`.
+
+    Same allow-list, pixel limit and error codes as :func:`process_photo`, but nothing is
+    downscaled or turned: a stored photo is already upright and carries no orientation.
+    """
+    if not data:
+        raise PhotoError.of("empty", settings)
+    if len(data) > settings.max_bytes:
+        raise PhotoError.of("too_large", settings)
+    with _open(data, settings) as im:
+        return _decode_downscaled(im, replace(settings, max_edge=max(im.size), use_draft=False))
 
 
 def _open(data: bytes, settings: PhotoSettings) -> ImageFile.ImageFile:

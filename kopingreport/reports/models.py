@@ -64,6 +64,9 @@ class Report(Base):
     #: The partner organisation the reporter belongs to.
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"),
                                                         index=True)
+    #: The nattvandring walk the report was made on (walkers only; see nightwalks).
+    nightwalk_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("nightwalks.id", ondelete="SET NULL"), index=True)
     state: Mapped[ReportState] = mapped_column(sa.String(20), default=ReportState.NEW, index=True)
     priority: Mapped[int] = mapped_column(default=0)
     #: Language the reporter used, for replies.

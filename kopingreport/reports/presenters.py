@@ -28,9 +28,14 @@ def receipt_photo_url(token: str, photo: Photo, variant: str = "full") -> str:
                    variant=variant, _external=True)
 
 
-def public_status(report: Report, token: str) -> dict[str, Any]:
-    """The status a reporter may see: never contact details or internal notes."""
+def public_status(report: Report, token: str, original: Report | None = None
+                  ) -> dict[str, Any]:
+    """The status a reporter may see: never contact details or internal notes. A duplicate
+    shows the status of the original report too."""
     return {
+        "original": None if original is None else {
+            "reference": original.reference, "state": original.state,
+            "state_label": state_label(original.state), "public_reply": original.public_reply},
         "reference": report.reference,
         "state": report.state,
         "state_label": state_label(report.state),

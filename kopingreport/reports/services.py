@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kopingreport.db import utcnow
 from kopingreport.i18n import _l
+from kopingreport.nightwalks.services import walk_for_report
 from kopingreport.reports import areas as area_service
 from kopingreport.reports.images import ProcessedPhoto
 from kopingreport.reports.models import Area, Photo, Report, ReportContact
@@ -21,6 +22,9 @@ from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.receipts import hash_token, new_token, next_reference
 from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
 from kopingreport.security import Role, role_of
+
+
+_LATER_FIELDS = ("nightwalk_id",)
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,16 @@ class ReportInput:
     contact_phone: str | None = None
     confirm_outside: bool = False
     photos: Sequence[ProcessedPhoto] = field(default_factory=tuple)
+    nightwalk_id: int | None = None
 
     def payload_hash(self) -> str:
         """A digest of everything the reporter sent, to recognise a retry of the same report."""
         data: dict[str, Any] = {k: v for k, v in self.__dict__.items() if k != "photos"}
+        # Fields added later are left out while empty, so that a report queued on a phone
+        # before they existed still matches its stored digest when it is sent again.
+        for name in _LATER_FIELDS:
+            if data[name] is None:
+                del data[name]
         data["occurred_at"] = self.occurred_at.isoformat() if self.occurred_at else None
         data["photos"] = [p.sha256 for p in self.photos]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
@@ -133,6 +143,7 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     area, outside = _locate(session, data)
     report = _build_report(data, area, outside, payload, idempotency_key, token)
     _attribute(report, actor)
+    report.nightwalk_id = walk_for_report(session, actor, data.nightwalk_id, report.occurred_at)
     report.reference = next_reference(session, utcnow().year)
     _attach_photos(report, data.photos, store)
     if data.contact_email or data.contact_phone:

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from kopingreport.db import get_session, utcnow
+from kopingreport.moderation.context import latest_redactions
+from kopingreport.moderation.services import original_of
 from kopingreport.i18n import _
 from kopingreport.reports import categories, flow
 from kopingreport.reports.forms import ReportForm
@@ -65,10 +67,12 @@ def create() -> ResponseReturnValue:
 def status(token: str) -> ResponseReturnValue:
     """The receipt and status page (HTML, or JSON for ``Accept: application/json``)."""
     report = find_by_token(get_session(), token) or abort(404)
+    original = original_of(get_session(), report)
     if wants_json():
-        response = jsonify(public_status(report, token))
+        response = jsonify(public_status(report, token, original))
     else:
         response = Response(render_template("reports/status.html", report=report, token=token,
+                                            original=original,
                                             is_new=request.args.get("sent") == "1"))
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -80,8 +84,9 @@ def receipt_photo(token: str, position: int, variant: str) -> ResponseReturnValu
     """A photo of the report, for the holder of its receipt."""
     report = find_by_token(get_session(), token) or abort(404)
     photo = next((p for p in report.photos if p.position == position), None) or abort(404)
-    return private_image(flow.photo_store(), photo.thumb_sha256 if variant == "thumb"
-                         else photo.sha256)
+    shown = latest_redactions(get_session(), [photo]).get(photo.id) or photo
+    return private_image(flow.photo_store(), shown.thumb_sha256 if variant == "thumb"
+                         else shown.sha256)
 
 
 @bp.get("/report/kept/<token>.jpg")

@@ -1,8 +1,16 @@
-/* Receipt page: a "Copy the link" button for the private status link. */
+/* Receipt page: a "Copy the link" button for the private status link, and the receipt is
+   kept on this phone under "My reports". */
 (() => {
   "use strict";
   const button = document.getElementById("copy-link");
   const input = document.getElementById("status-link");
+  const section = document.getElementById("receipt");
+  if (section && input && window.Outbox && Outbox.supported) {
+    const r = section.dataset;
+    Outbox.keepReceipt({ id: r.reference, reference: r.reference, status_url: input.value,
+                         category_name: r.category, state_label: r.state, area: r.area || null,
+                         created_at: r.created, seen: true }).catch(() => {});
+  }
   if (!button || !input) return;
   button.hidden = false;
   const label = button.textContent;

@@ -7,6 +7,7 @@ Outside CI the tests skip when Chromium or Playwright is missing; in CI (``CI=tr
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Iterator
@@ -34,7 +35,37 @@ def _missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The SQLite URL of the live server's database (tests may look at what it stored)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'browser.sqlite'}"
+
+
+class UploadRecorder:
+    """WSGI middleware that keeps what arrived at ``POST /api/v1/reports`` (headers, raw body),
+    so tests can look at the photos the phone actually sent."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        self.uploads: list[dict[str, Any]] = []
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["REQUEST_METHOD"] == "POST" and environ.get("PATH_INFO") == "/api/v1/reports":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            headers = {k: v for k, v in environ.items() if k.startswith(("HTTP_", "CONTENT_"))}
+            self.uploads.append({"headers": headers, "body": body})
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def api_uploads() -> UploadRecorder:
+    """Every request the live server's report API received (see :class:`UploadRecorder`)."""
+    return UploadRecorder()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, live_database: str,
+                api_uploads: UploadRecorder) -> Iterator[str]:
     """The app on a free localhost port, with a temporary SQLite database and upload folder."""
     from werkzeug.serving import make_server
 
@@ -42,7 +73,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     base = tmp_path_factory.mktemp("live")
     app = create_app({
-        "DATABASE_URL": f"sqlite:///{base / 'browser.sqlite'}",
+        "DATABASE_URL": live_database,
         "SECRET_KEY": "browser-test-secret",
         "UPLOAD_DIR": str(base / "uploads"),
         "SESSION_COOKIE_SECURE": False,
@@ -57,6 +88,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         upgrade_database()
         ensure_default_areas(get_session())
         get_session().commit()
+    api_uploads.app, app.wsgi_app = app.wsgi_app, api_uploads  # type: ignore[method-assign]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -70,8 +102,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole run."""
+def pw() -> Iterator[Any]:
+    """Playwright, once per run (it cannot be started twice in one thread)."""
     if not Path(CHROMIUM).exists():
         _missing(f"Chromium not found at {CHROMIUM} (install Debian's chromium package)")
     try:
@@ -79,19 +111,30 @@ def browser() -> Iterator[Any]:
     except ImportError:
         _missing("the playwright Python package is not installed")
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield p
 
 
-def new_context(browser: Any, base_url: str, locale: str = "sv-SE", **extra: Any) -> Any:
-    """A phone-sized context in Köping with geolocation allowed."""
+@pytest.fixture(scope="session")
+def browser(pw: Any) -> Iterator[Any]:
+    """One headless Chromium for the whole run."""
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+def context_options(base_url: str, locale: str = "sv-SE", **extra: Any) -> dict[str, Any]:
+    """Phone size in Köping with geolocation allowed."""
     options: dict[str, Any] = {
         "base_url": base_url, "viewport": PHONE, "locale": locale, "geolocation": KOPING,
         "permissions": ["geolocation", "clipboard-read", "clipboard-write"], "device_scale_factor": 1, "has_touch": False,
     }
     options.update(extra)
-    context = browser.new_context(**options)
+    return options
+
+
+def new_context(browser: Any, base_url: str, locale: str = "sv-SE", **extra: Any) -> Any:
+    """A phone-sized context in Köping with geolocation allowed."""
+    context = browser.new_context(**context_options(base_url, locale, **extra))
     context.set_default_timeout(10_000)
     return context
 
@@ -135,3 +178,26 @@ def axe_path() -> Path:
     if not AXE.exists():
         _missing(f"{AXE} is missing: run npm ci")
     return AXE
+
+
+@pytest.fixture
+def persistent_context(pw: Any, live_server: str) -> Iterator[Any]:
+    """``persistent_context(user_data_dir, locale="sv-SE")`` → a phone context whose storage
+    (IndexedDB, service worker, caches) lives in ``user_data_dir``, as in a real browser
+    profile, so it survives closing the browser and starting it again."""
+    opened: list[Any] = []
+
+    def factory(user_data_dir: Path, locale: str = "sv-SE", **extra: Any) -> Any:
+        context = pw.chromium.launch_persistent_context(
+            str(user_data_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            **context_options(live_server, locale, **extra))
+        context.set_default_timeout(10_000)
+        opened.append(context)
+        return context
+
+    yield factory
+    for context in opened:
+        try:
+            context.close()
+        except Exception:  # already closed by the test
+            pass

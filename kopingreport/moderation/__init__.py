@@ -1,0 +1,1 @@
+"""Moderation: the queue, the workflow, redaction, duplicates, assignment and the audit log."""

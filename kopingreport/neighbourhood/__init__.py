@@ -1,0 +1,1 @@
+"""Grannsamverkan: residents apply to be kontaktombud; the coordinator keeps the register."""

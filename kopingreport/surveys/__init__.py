@@ -1,0 +1,1 @@
+"""Medborgardialog: dialogue surveys built by the coordinator and answered by residents."""

@@ -1,0 +1,1 @@
+"""Trygghetsvandring: safety walks with stops, a printable protocol and tracked åtgärder."""

@@ -1,0 +1,105 @@
+/* Service worker, served by the app at /sw.js with a CONFIG line in front of this file:
+   {version, pages, assets, offline, outbox}. It keeps the app shell (start page, report
+   form, offline page, My reports, CSS, JS, icons) in a versioned cache, answers page loads
+   network-first with a short timeout, and sends the outbox on Background Sync. It never
+   stores map tiles (the OpenStreetMap tile policy forbids offline copies) nor receipt pages
+   (they carry a secret link). */
+/* global CONFIG, Outbox */
+"use strict";
+importScripts(CONFIG.outbox);
+
+const CACHE = `kopingreport-${CONFIG.version}`;
+const LANG_KEY = "/__shell-lang";
+const TIMEOUT = 3500;
+
+async function precache(cache) {
+  // Pages are fetched with the visitor's cookies, so they are cached in their language.
+  await cache.addAll(CONFIG.pages.map((url) => new Request(url, { credentials: "same-origin", cache: "no-cache" })));
+  await cache.addAll(CONFIG.assets);
+  const start = await cache.match(CONFIG.pages[0]);
+  const lang = start && /<html lang="([a-z]{2,3})"/.exec(await start.text());
+  if (lang) await cache.put(LANG_KEY, new Response(lang[1]));
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then(precache).then(() => {
+    // The first version takes over at once; a later one waits for "Reload" in a page.
+    if (!self.registration.active) return self.skipWaiting();
+    return undefined;
+  }));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith("kopingreport-") && k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+/* Re-fetch the cached pages when the person has switched language. */
+async function relanguage(lang) {
+  const cache = await caches.open(CACHE);
+  const had = await cache.match(LANG_KEY);
+  if (had && (await had.text()) === lang) return;
+  await Promise.all(CONFIG.pages.map(async (url) => {
+    const res = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+    if (res.ok) await cache.put(url, res);
+  }));
+  await cache.put(LANG_KEY, new Response(lang));
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "skip-waiting") self.skipWaiting();
+  if (data.type === "lang" && /^[a-z]{2,3}$/.test(data.lang || "")) event.waitUntil(relanguage(data.lang).catch(() => {}));
+  if (data.type === "flush") event.waitUntil(Outbox.flush({ force: true }).catch(() => {}));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  // Rejecting makes the browser try again later (Chromium: 3 attempts with back-off).
+  event.waitUntil(Outbox.flush().then((results) => {
+    if (results.some((r) => r.kind === "retry")) throw new Error("outbox: not sent yet");
+  }));
+});
+
+function timeout(ms) { return new Promise((resolve) => { setTimeout(resolve, ms); }); }
+
+async function page(request, url) {
+  const cache = await caches.open(CACHE);
+  const shell = CONFIG.pages.includes(url.pathname);
+  const network = fetch(request).then((res) => {
+    if (shell && res.ok && res.type === "basic" && !res.redirected) cache.put(url.pathname, res.clone());
+    return res;
+  });
+  if (!shell) return network.catch(() => cache.match(CONFIG.offline));
+  // A shell page: the network if it answers soon, otherwise the cached copy.
+  const quick = await Promise.race([network.catch(() => null), timeout(TIMEOUT)]);
+  if (quick && quick.status < 500) return quick;
+  const cached = await cache.match(url.pathname);
+  if (cached) return cached;
+  return quick || network.catch(() => cache.match(CONFIG.offline));
+}
+
+async function asset(request) {
+  const hit = await caches.match(request);
+  if (hit) return hit;
+  try {
+    const res = await fetch(request);
+    // Versioned files never change: keep what the app loads later (e.g. the map library).
+    if (res.ok && new URL(request.url).searchParams.has("v")) {
+      const copy = res.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy));
+    }
+    return res;
+  } catch (err) {
+    // Offline, e.g. url(../icons/icon.svg) in the CSS: any version will do.
+    return (await caches.match(request, { ignoreSearch: true })) || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request, url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") event.respondWith(page(request, url));
+  else if (url.pathname.startsWith("/static/")) event.respondWith(asset(request));
+});
