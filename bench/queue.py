@@ -3,21 +3,31 @@
 Run from the repository root:
 
     .venv/bin/python bench/queue.py [--reports 100000] [--db sqlite|postgresql|both]
-                                    [--runs 15] [--seed 1] [--sqlite-analyze]
+        [--runs 15] [--seed 1] [--sqlite-analyze] [--extra-index "CREATE INDEX ..."] [--keep]
 
 For each database it builds a fresh one (SQLite: a temporary file; PostgreSQL: a fresh schema
-``bench_queue`` in ``--pg-url``), migrates it, loads the Köping areas and bulk-inserts
-``--reports`` synthetic reports spread over three years (all 20 categories, all areas, mostly
-closed, ~4 % open, a quarter with photos, case rows with due dates). A moderator with
-two-factor logs in through the real forms. Then, per scenario, after a warm-up, it times
-``--runs`` requests with the Flask test client (server time = wall time of ``client.get``)
-interleaved with the bare SQL the page needs (the same ``filtered(...)`` query with ORDER BY,
-LIMIT/OFFSET, plus its COUNT, executed on a plain connection), and prints median and p95 of
-both, the ratio page/SQL, the number of SQL statements one page sends, and PASS/MISS against
-the target of at most 100 ms median per page. Finally it prints the query plans.
+``bench_queue`` in ``--pg-url``), migrates it with ``upgrade_database``, loads the Köping areas
+and bulk-inserts ``--reports`` synthetic reports over three years (ids growing with time; all
+20 categories, all areas, mostly closed with ~4-6 % open, a quarter with photos, case rows with
+due dates). A moderator with two-factor logs in through the real forms. Then, per scenario, it
+checks that the page and the bare SQL agree (same total, same first report), warms up, and
+times ``--runs`` requests with the Flask test client, alternating with the bare SQL:
 
-SQLite is measured as the app leaves it: without ``ANALYZE`` (the app never runs it);
-``--sqlite-analyze`` measures it with planner statistics instead.
+* page med / p95: server time, the wall time of ``client.get`` (the target: median <= 100 ms);
+* app CPU: the CPU time of this process during the request (Python; with SQLite also the
+  database work). On a busy machine the wall time swings, this much less;
+* DB / stmts: time inside ``cursor.execute`` during the request, and how many statements
+  the page sends;
+* SQL med / p95 / COUNT: the bare SQL: the same ``filtered(...)`` query with ORDER BY, LIMIT
+  and OFFSET plus its COUNT, on a plain connection, all rows fetched; COUNT alone;
+* page/SQL: how much the page costs on top of its queries.
+
+It ends with the query plans: the indexes each scenario uses, and in full the plans of the
+default queue and of every scenario whose bare SQL is slow (PostgreSQL with EXPLAIN ANALYZE).
+
+PostgreSQL gets VACUUM ANALYZE after the load (what autovacuum would long have done). SQLite
+is measured as the app leaves it, without ANALYZE (``--sqlite-analyze`` to compare).
+``--extra-index`` tries an index that the app's schema does not have (bench database only).
 
 This is a benchmark, not a test: timings depend on the machine and on its other load.
 """
@@ -28,19 +38,24 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+_HERE = Path(__file__).resolve().parent
+# This file is called queue.py: keep its folder off the import path, or it would shadow the
+# standard library's queue module (psycopg imports it).
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
@@ -55,6 +70,10 @@ from kopingreport.reports.states import LocationSource, ReporterKind, ReportStat
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_queue"
 TARGET_MS = 100.0
+#: Bare SQL slower than this (median) gets its full plan printed.
+SLOW_SQL_MS = 20.0
+MAX_FULL_PLANS = 3
+QUEUE_URL = "/admin/reports"
 WARMUP = 3
 BATCH = 5000
 YEARS = 3
@@ -291,12 +310,15 @@ def scenarios() -> list[Scenario]:
 
 @dataclass
 class Timing:
-    page_ms: list[float]
+    """The measurements of one scenario (milliseconds)."""
+
+    total: int
     sql_ms: list[float]
     count_ms: list[float]
-    page_db_ms: list[float]
-    statements: int
-    total: int
+    page_ms: list[float] = field(default_factory=list)
+    page_cpu_ms: list[float] = field(default_factory=list)
+    page_db_ms: list[float] = field(default_factory=list)
+    statements: int = 0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -310,21 +332,21 @@ class DatabaseWork:
 
     statements: int = 0
     seconds: float = 0.0
-    _started: float = 0.0
+    started: float = 0.0
 
 
 @contextmanager
 def watching(engine: sa.Engine) -> Iterator[DatabaseWork]:
-    """Count the statements ``engine`` executes meanwhile and time them (cursor execute to
-    result fetched is not included: rows are fetched lazily; this is the execute part)."""
+    """Count the statements ``engine`` executes meanwhile and time their execution (from
+    cursor.execute() until it returns; fetching rows is not included)."""
     work = DatabaseWork()
 
     def before(*_: Any) -> None:
         work.statements += 1
-        work._started = time.perf_counter()
+        work.started = time.perf_counter()
 
     def after(*_: Any) -> None:
-        work.seconds += time.perf_counter() - work._started
+        work.seconds += time.perf_counter() - work.started
 
     sa.event.listen(engine, "before_cursor_execute", before)
     sa.event.listen(engine, "after_cursor_execute", after)
@@ -336,7 +358,9 @@ def watching(engine: sa.Engine) -> Iterator[DatabaseWork]:
 
 
 def sql_statements(query: str, actor_id: int) -> tuple[sa.Select[Any], Callable[[int], Any]]:
-    """The COUNT and (per total) the page query the queue page runs for ``query``."""
+    """The COUNT, and (given the total) the rows query, that the queue page runs for
+    ``query``: the filters parsed by the page's own parser, the same ``filtered(...)``,
+    ORDER BY, LIMIT and OFFSET as ``queue_page``."""
     from kopingreport.moderation.params import parse_filters
     from kopingreport.moderation.queries import PAGE_SIZE, SORTS, filtered
 
@@ -357,6 +381,7 @@ def sql_statements(query: str, actor_id: int) -> tuple[sa.Select[Any], Callable[
 
 def run_sql(conn: sa.Connection, count: sa.Select[Any], rows: Callable[[int], Any],
             count_ms: list[float] | None = None) -> tuple[int, list[Any]]:
+    """Run the COUNT and the rows query on a plain connection; all rows are fetched."""
     started = time.perf_counter()
     total = conn.execute(count).scalar_one()
     if count_ms is not None:
@@ -364,55 +389,67 @@ def run_sql(conn: sa.Connection, count: sa.Select[Any], rows: Callable[[int], An
     return total, conn.execute(rows(total)).fetchall()
 
 
-def time_scenario(app: Flask, client: Any, scenario: Scenario, actor_id: int, runs: int
-                  ) -> Timing:
-    from kopingreport.db import engine as app_engine
+def has_queue_page(app: Flask) -> bool:
+    return QUEUE_URL in {rule.rule for rule in app.url_map.iter_rules()}
 
-    url = "/admin/reports" + (f"?{scenario.query}" if scenario.query else "")
+
+def check_page(client: Any, url: str, total: int, found: list[Any]) -> None:
+    """The page answers and agrees with the bare SQL: same total, same first report."""
+    response = client.get(url)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, (url, response.status_code, html[:300])
+    # The total in any locale's grouping: 4624, 4,624, 4 624 (thin or no-break space) ...
+    grouped = r"[\s,.\u00a0\u202f]?".join(str(total))
+    assert re.search(rf"(?<![\d,.]){grouped}(?![\d,.])", html), f"{url}: total {total} missing"
+    if found:
+        assert found[0].reference in html, f"{url}: {found[0].reference} not on the page"
+
+
+def time_scenario(engine: sa.Engine, client: Any | None, scenario: Scenario, actor_id: int,
+                  runs: int) -> Timing:
+    """Warm up, then time page and bare SQL alternately ``runs`` times (page skipped when
+    ``client`` is None)."""
+    url = QUEUE_URL + (f"?{scenario.query}" if scenario.query else "")
     count, rows = sql_statements(scenario.query, actor_id)
-    with app.app_context():
-        engine = app_engine()
-    page_ms: list[float] = []
-    sql_ms: list[float] = []
-    count_ms: list[float] = []
-    page_db_ms: list[float] = []
     with engine.connect() as conn:
         total, found = run_sql(conn, count, rows)
-        response = client.get(url)
-        html = response.get_data(as_text=True)
-        assert response.status_code == 200, (response.status_code, html[:300])
-        # The page and the bare SQL agree: same total, same first report.
-        assert f"({total})" in html, f"total {total} not on the page"
-        if found:
-            assert found[0].reference in html, f"{found[0].reference} not on the page"
-        for _ in range(WARMUP - 1):
-            client.get(url)
+        timing = Timing(total, [], [])
+        if client is not None:
+            check_page(client, url, total, found)
+        for _ in range(WARMUP):
             run_sql(conn, count, rows)
+            if client is not None:
+                client.get(url)
         for _ in range(runs):
-            with watching(engine) as work:
-                started = time.perf_counter()
-                response = client.get(url)
-                page_ms.append((time.perf_counter() - started) * 1000)
-            page_db_ms.append(work.seconds * 1000)
-            assert response.status_code == 200
+            if client is not None:
+                with watching(engine) as work:
+                    started, cpu = time.perf_counter(), time.process_time()
+                    response = client.get(url)
+                    timing.page_ms.append((time.perf_counter() - started) * 1000)
+                    timing.page_cpu_ms.append((time.process_time() - cpu) * 1000)
+                assert response.status_code == 200
+                timing.page_db_ms.append(work.seconds * 1000)
+                timing.statements = work.statements
             started = time.perf_counter()
-            run_sql(conn, count, rows, count_ms)
-            sql_ms.append((time.perf_counter() - started) * 1000)
-    return Timing(page_ms, sql_ms, count_ms, page_db_ms, work.statements, total)
+            run_sql(conn, count, rows, timing.count_ms)
+            timing.sql_ms.append((time.perf_counter() - started) * 1000)
+    return timing
 
 
 # --- plans ----------------------------------------------------------------------------------
 
 def explain(conn: sa.Connection, statement: Any) -> list[str]:
-    """The plan of ``statement`` as the database runs it with its real parameters."""
+    """The plan of ``statement`` as the database runs it, with its real parameters
+    (PostgreSQL: EXPLAIN ANALYZE, so with actual times and buffers)."""
     plan: list[str] = []
     pg = conn.dialect.name == "postgresql"
     prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if pg else "EXPLAIN QUERY PLAN "
 
-    def capture(_conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        cursor.execute(prefix + statement, parameters)
-        rows = cursor.fetchall()
-        plan.extend(row[0] if pg else f"{'  ' * _depth(rows, row)}{row[3]}" for row in rows)
+    def capture(_conn: Any, cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
+        # Runs on the same cursor just before the statement itself, with the bound values.
+        cursor.execute(prefix + sql, parameters)
+        found = cursor.fetchall()
+        plan.extend(row[0] if pg else f"{'  ' * _depth(found, row)}{row[3]}" for row in found)
 
     sa.event.listen(conn, "before_cursor_execute", capture)
     try:
@@ -423,6 +460,7 @@ def explain(conn: sa.Connection, statement: Any) -> list[str]:
 
 
 def _depth(rows: list[Any], row: Any) -> int:
+    """Nesting depth of an EXPLAIN QUERY PLAN row (id, parent, notused, detail)."""
     parents = {r[0]: r[1] for r in rows}
     depth, parent = 0, row[1]
     while parent in parents:
@@ -430,49 +468,83 @@ def _depth(rows: list[Any], row: Any) -> int:
     return depth
 
 
-def uses_index(plan: list[str]) -> str:
-    """Which index the plan reads, if any."""
-    import re
-
-    names = re.findall(r"(?:USING (?:COVERING )?INDEX|Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on)"
-                       r" (\w+)", "\n".join(plan))
-    return ", ".join(dict.fromkeys(names)) or "no index (full scan)"
+_INDEX_RE = re.compile(r"(?:USING (?:COVERING )?INDEX|Index (?:Only )?Scan(?: Backward)? using|"
+                       r"Bitmap Index Scan on) (\w+)")
+_FULL_SCAN_RE = re.compile(r"^\s*(?:SCAN (\w+)$|(?:->  )?Seq Scan on (\w+))", re.MULTILINE)
 
 
-def print_plans(app: Flask, actor_id: int, names: list[str]) -> None:
-    from kopingreport.db import engine as app_engine
+def index_summary(plan: list[str]) -> str:
+    """The indexes a plan reads and the tables it scans in full."""
+    text = "\n".join(plan)
+    names = list(dict.fromkeys(_INDEX_RE.findall(text)))
+    scans = list(dict.fromkeys(a or b for a, b in _FULL_SCAN_RE.findall(text)))
+    parts = [f"index {', '.join(names)}"] if names else ["no index"]
+    if scans:
+        parts.append(f"full scan of {', '.join(scans)}")
+    return "; ".join(parts)
 
-    with app.app_context():
-        engine = app_engine()
-    by_name = {s.name: s for s in scenarios()}
+
+def print_plans(engine: sa.Engine, actor_id: int, results: list[tuple[Scenario, Timing]]
+                ) -> None:
+    """One line per scenario (indexes used), then the full plans of the default query and of
+    the (at most three) slowest scenarios whose bare SQL is slow."""
+    print("\n  Query plans (rows query / COUNT):")
+    full = []
     with engine.connect() as conn:
-        for name in names:
-            count, rows = sql_statements(by_name[name].query, actor_id)
-            total = conn.execute(count).scalar_one()
-            for label, statement in (("rows", rows(total)), ("count", count)):
-                plan = explain(conn, statement)
-                print(f"\n  plan of {name!r} ({label}) - index: {uses_index(plan)}")
-                print("\n".join(f"    {line}" for line in plan))
+        for scenario, timing in results:
+            count, rows = sql_statements(scenario.query, actor_id)
+            plans = (explain(conn, rows(timing.total)), explain(conn, count))
+            print(f"  {scenario.name:34} rows: {index_summary(plans[0])}\n"
+                  f"  {'':34} count: {index_summary(plans[1])}")
+            full.append((scenario, plans, statistics.median(timing.sql_ms)))
+    slowest = sorted((f for f in full[1:] if f[2] > SLOW_SQL_MS), key=lambda f: -f[2])
+    full = [full[0], *slowest[:MAX_FULL_PLANS]]
+    for scenario, plans, _ in full:
+        for label, plan in zip(("rows query", "COUNT"), plans, strict=True):
+            print(f"\n  Plan of {scenario.name!r}, {label}:")
+            print("\n".join(f"    {line}" for line in plan))
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def print_header(with_page: bool) -> None:
+    page = f"{'page med':>9} {'p95':>7} {'app CPU':>7} {'DB':>6} {'stmts':>5} " if with_page \
+        else ""
+    print(f"\n  {'scenario':34} {'matches':>7} {page}{'SQL med':>8} {'p95':>7} {'COUNT':>6}"
+          f"{' page/SQL  target' if with_page else ''}")
+
+
+def print_row(scenario: Scenario, timing: Timing) -> None:
+    sql = statistics.median(timing.sql_ms)
+    line = f"  {scenario.name:34} {timing.total:>7,} "
+    if timing.page_ms:
+        page = statistics.median(timing.page_ms)
+        line += (f"{page:>7.1f}ms {percentile(timing.page_ms, 0.95):>5.1f}ms "
+                 f"{statistics.median(timing.page_cpu_ms):>5.1f}ms "
+                 f"{statistics.median(timing.page_db_ms):>4.1f}ms {timing.statements:>5} ")
+    line += (f"{sql:>6.1f}ms {percentile(timing.sql_ms, 0.95):>5.1f}ms "
+             f"{statistics.median(timing.count_ms):>4.1f}ms")
+    if timing.page_ms:
+        verdict = "PASS" if page <= TARGET_MS else "MISS"
+        line += f" {page / sql:>7.1f}x  {verdict}"
+    print(line)
 
 
 # --- main -----------------------------------------------------------------------------------
 
-def bench(kind: str, args: argparse.Namespace) -> list[tuple[str, Timing]]:
+def bench(kind: str, args: argparse.Namespace) -> list[tuple[Scenario, Timing]]:
+    """Build, seed and measure one database; returns the timings."""
+    from kopingreport.db import engine as app_engine
     from tests.factories import log_in, make_user
 
     print(f"\n=== {kind}: {args.reports:,} reports (load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs) ===")
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as tmp:
         workdir = Path(tmp)
-        url = fresh_database(kind, workdir, args.pg_url)
-        app = build_app(url, workdir)
-        if "/admin/reports" not in {r.rule for r in app.url_map.iter_rules()}:
-            print("  /admin/reports does not exist yet: only the SQL half can be measured.")
-        moderator = make_user(app, "moderator", "bench-moderator@koping.example")
+        app = build_app(fresh_database(kind, workdir, args.pg_url), workdir)
         with app.app_context():
-            from kopingreport.db import engine as app_engine
-
             engine = app_engine()
+        moderator = make_user(app, "moderator", "bench-moderator@koping.example")
         seeded = seed(engine, args.reports, args.seed, moderator["id"])
         for ddl in args.extra_index:
             with engine.begin() as conn:
@@ -483,29 +555,21 @@ def bench(kind: str, args: argparse.Namespace) -> list[tuple[str, Timing]]:
               f"{seeded.cases:,} cases; then {upkeep}")
         for ddl in args.extra_index:
             print(f"  extra index (not in the app's schema): {ddl}")
-        client = app.test_client()
-        response = log_in(client, moderator)
-        assert response.status_code == 303, response.get_data(as_text=True)[:300]
+        client = None
+        if has_queue_page(app):
+            client = app.test_client()
+            response = log_in(client, moderator)
+            assert response.status_code == 303, response.get_data(as_text=True)[:300]
+        else:
+            print(f"  {QUEUE_URL} does not exist (yet): timing the bare SQL only.")
+        print_header(client is not None)
         results = []
-        print(f"\n  {'scenario':34} {'rows':>7} {'page med':>9} {'p95':>7} {'SQL med':>8} "
-              f"{'p95':>7} {'(count)':>7} {'page/SQL':>8} {'stmts':>5} {'page DB':>7}  target")
         for scenario in scenarios():
-            timing = time_scenario(app, client, scenario, moderator["id"], args.runs)
-            results.append((scenario.name, timing))
-            page, sql = statistics.median(timing.page_ms), statistics.median(timing.sql_ms)
-            verdict = "PASS" if page <= TARGET_MS else "MISS"
-            print(f"  {scenario.name:34} {timing.total:>7,} {page:>7.1f}ms "
-                  f"{percentile(timing.page_ms, 0.95):>5.1f}ms {sql:>6.1f}ms "
-                  f"{percentile(timing.sql_ms, 0.95):>5.1f}ms "
-                  f"{statistics.median(timing.count_ms):>5.1f}ms {page / sql:>7.1f}x "
-                  f"{timing.statements:>5} {statistics.median(timing.page_db_ms):>5.1f}ms  "
-                  f"{verdict} (<= {TARGET_MS:.0f} ms)")
-        slowest = sorted(results, key=lambda r: statistics.median(r[1].sql_ms))[-2:]
-        print_plans(app, moderator["id"], ["default (new+in_review, newest)",
-                                           *(name for name, _ in slowest
-                                             if name != "default (new+in_review, newest)")])
-        with app.app_context():
-            app_engine().dispose()
+            timing = time_scenario(engine, client, scenario, moderator["id"], args.runs)
+            results.append((scenario, timing))
+            print_row(scenario, timing)
+        print_plans(engine, moderator["id"], results)
+        engine.dispose()
         if kind == "postgresql" and not args.keep:
             drop_pg_schema(args.pg_url)
     return results
@@ -525,13 +589,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help=f"keep the PostgreSQL schema {PG_SCHEMA} afterwards")
     args = parser.parse_args(argv)
-    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    misses = 0
-    for kind in kinds:
-        results = bench(kind, args)
-        misses += sum(statistics.median(t.page_ms) > TARGET_MS for _, t in results)
-    print(f"\n{'PASS' if not misses else 'MISS'}: {misses} scenario(s) over "
-          f"{TARGET_MS:.0f} ms median.")
+    misses, measured = [], 0
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
+        for scenario, timing in bench(kind, args):
+            if timing.page_ms:
+                measured += 1
+                if statistics.median(timing.page_ms) > TARGET_MS:
+                    misses.append(f"{kind}: {scenario.name}")
+    if not measured:
+        print(f"\nNo page timings: {QUEUE_URL} is not there yet.")
+    else:
+        print(f"\n{'PASS' if not misses else 'MISS'}: {len(misses)} of {measured} page "
+              f"medians over {TARGET_MS:.0f} ms" + (f" ({'; '.join(misses)})." if misses
+                                                     else "."))
     return 0
 
 

@@ -26,6 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.api.views import bp as api_bp
     from kopingreport.extensions import babel, csrf, limiter, login_manager
     from kopingreport.reports.views import bp as reports_bp
+    from kopingreport.surveys import admin as surveys_admin, admin_questions, admin_results
+    from kopingreport.surveys import api as surveys_api, views as surveys_views
+    from kopingreport.walks import action_views, admin as walks_admin, views as walks_views
     from kopingreport.web import assets, compress, errors, forms, http, pages, pwa
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get(
@@ -48,7 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (pages.bp, reports_bp, api_bp, accounts_bp, pwa.bp,
                       registration_bp, admin_bp, moderation_bp, casework_bp,
                       neighbourhood_bp, neighbourhood_admin_bp, nightwalks_bp,
-                      nightwalks_admin_bp):
+                      nightwalks_admin_bp, surveys_views.bp, surveys_admin.bp,
+                      admin_questions.bp, admin_results.bp, surveys_api.bp, walks_views.bp,
+                      walks_admin.bp, action_views.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -27,6 +27,10 @@ class Permission(StrEnum):
     AREAS_MANAGE = "admin:areas:manage"
     USERS_MANAGE = "admin:users:manage"
     ORGANISATIONS_MANAGE = "admin:organisations:manage"
+    SITUATION_READ = "backoffice:situation:read"
+    SITUATION_MANAGE = "backoffice:situation:manage"
+    SITUATION_SHARE = "admin:situation:share"
+    OPEN311_KEYS_MANAGE = "admin:open311:manage"
 
 
 class Role(StrEnum):
@@ -48,9 +52,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.GRANNSAMVERKAN: frozenset(),
     Role.NATTVANDRARE: frozenset({Permission.NIGHTWALK_LOG}),
     Role.PARTNER: frozenset({Permission.PARTNER_REPORT}),
-    Role.MODERATOR: frozenset(_STAFF | {Permission.REPORTS_MODERATE, Permission.CONTACTS_READ}),
+    Role.MODERATOR: frozenset(_STAFF | {Permission.REPORTS_MODERATE, Permission.CONTACTS_READ,
+                                        Permission.SITUATION_READ}),
     Role.ANALYST: frozenset(_STAFF | {Permission.NEIGHBOURHOOD_MANAGE,
-                                      Permission.NIGHTWALKS_READ}),
+                                      Permission.NIGHTWALKS_READ, Permission.SITUATION_READ,
+                                      Permission.SITUATION_MANAGE}),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -26,6 +26,9 @@ _MAX_TEXT: Final = 100
 #: A fraction written plainly: 0, 1, 0.25, .5, 1.0 (ASCII digits only, at most 10 decimals).
 #: No signs, exponents, underscores, "nan" or "inf", which float() would all accept.
 _FRACTION: Final = re.compile(r"(?:[01](?:\.[0-9]{0,10})?|\.[0-9]{1,10})", re.ASCII)
+#: Smallest width or height: a millionth of the photo is less than a pixel of any we store,
+#: and anything smaller would not survive being written as text with 10 decimals.
+_MIN_SIZE: Final = 1e-6
 #: Pixelation: blocks are at least this many pixels square (the region shrinks to 1/20) ...
 _BLOCK: Final = 20
 #: ... and never more than this many fit across the region's short side: a moderator draws the
@@ -54,7 +57,7 @@ class Region:
             raise ValueError("region values must be finite numbers")
         if not (0 <= self.x < 1 and 0 <= self.y < 1):
             raise ValueError("region must start inside the photo")
-        if not (0 < self.w <= 1 and 0 < self.h <= 1):
+        if not (_MIN_SIZE <= self.w <= 1 and _MIN_SIZE <= self.h <= 1):
             raise ValueError("region width and height must be above 0 and at most 1")
 
     @classmethod
@@ -70,7 +73,7 @@ class Region:
 
     def __str__(self) -> str:
         """The text :meth:`parse` reads back (for forms and the audit log)."""
-        return ",".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0"
+        return ",".join(f"{v:.10f}".rstrip("0").rstrip(".") or "0"
                         for v in (self.x, self.y, self.w, self.h))
 
     def box(self, size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -147,10 +147,13 @@ def send_reminders() -> ResponseReturnValue:
 
 
 @bp.cli.command("remind")
-@click.option("--base-url", required=True, help="The site's address, e.g. https://trygg.koping.se")
-def remind_command(base_url: str) -> None:
+@click.option("--base-url", help="The site's address for the links, e.g. "
+              "https://trygg.koping.se (needed unless SERVER_NAME is configured).")
+def remind_command(base_url: str | None) -> None:
     """E-mail the yearly confirmation link to every kontaktombud who is due (run daily)."""
-    with current_app.test_request_context(base_url=base_url):
+    if not base_url and not current_app.config.get("SERVER_NAME"):
+        raise click.UsageError("Give --base-url (the address residents open the site at).")
+    with current_app.test_request_context(base_url=base_url or "/"):
         sent = mailing.send_reminders(get_session())
     click.echo(f"Reminders sent: {sent}.")
 

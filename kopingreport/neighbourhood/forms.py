@@ -95,7 +95,7 @@ class ConfirmForm(FlaskForm):
 class SignForm(FlaskForm):
     """The state of the area's signs."""
 
-    sign_status = RadioField(_l("Signs"), choices=[
+    sign_status = RadioField(_l("State of the signs"), choices=[
         SelectChoice(s.value, label) for s, label in SIGN_LABELS.items()],
         validators=[DataRequired(_l("Choose the state of the signs."))])
 
@@ -116,7 +116,7 @@ class MessageForm(FlaskForm):
     def __init__(self, *args: Any, areas: list[Area], counts: dict[int, int],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.areas.choices = [SelectChoice(a.code, _l("%(area)s (%(n)d contacts)",
+        self.areas.choices = [SelectChoice(a.code, _l("%(area)s (contacts: %(n)d)",
                                                       area=a.name, n=counts.get(a.id, 0)))
                               for a in areas]
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 
 from kopingreport.accounts.models import Organisation, OrganisationKind
 from kopingreport.db import get_session, utcnow
@@ -38,8 +39,7 @@ def summary() -> ResponseReturnValue:
     return render_template("nightwalks/summary.html", form=form, rows=rows, total=total,
                            walks=walks, counts=services.report_counts(
                                session, [w.id for w in walks]),
-                           tallies=TALLY_ROWS
-                           ), 200 if valid else 400
+                           tallies=TALLY_ROWS, decimal=format_decimal), 200 if valid else 400
 
 
 @bp.get("/<int:walk_id>")

@@ -91,20 +91,18 @@ def walk_for_report(session: Session, actor: Any, walk_id: int | None,
                     occurred_at: datetime) -> int | None:
     """The walk a report belongs to, or None.
 
-    A named walk links only for a walker of its group, and only if it was under way when
+    The named walk links only for a walker of its group, and only if it was under way when
     the report's event happened or still is (so a report queued offline links when it is
-    sent later). Without a named walk, a walker's report links to the running walk they
-    started themselves, so a report form from the offline cache still links. Anything
-    else is ignored: the report itself is always kept.
+    sent later). Otherwise a walker's report links to the running walk they started
+    themselves, so a report form from the offline cache (without the walk) still links.
+    Anything else is ignored rather than refused: the report itself is always kept.
     """
     if not can(actor, Permission.NIGHTWALK_LOG):
         return None
-    now = utcnow()
-    if walk_id is not None:
-        walk = session.get(Nightwalk, walk_id)
-        if walk is None or not may_log(actor, walk):
-            return None
-        return walk.id if walk.running_at(occurred_at) or walk.running_at(now) else None
+    walk = session.get(Nightwalk, walk_id) if walk_id is not None else None
+    if walk is not None and may_log(actor, walk) and (
+            walk.running_at(occurred_at) or walk.running_at(utcnow())):
+        return walk.id
     own = [w for w in running_walks(session, actor) if w.started_by_id == actor.id]
     return own[0].id if own and own[0].running_at(occurred_at) else None
 

@@ -129,8 +129,9 @@ def _number(answer: Answer, data: FormData) -> None:
     if number is None:
         answer.errors.append(_l("This must be a number."))
     elif not low <= number <= high:
-        answer.errors.append(_l("Give a number from %(min)s to %(max)s.", min=f"{low:g}",
-                                max=f"{high:g}"))
+        smallest, largest = f"{low:g}", f"{high:g}"
+        answer.errors.append(_l("Give a number from %(min)s to %(max)s.", min=smallest,
+                                max=largest))
     else:
         answer.number = number
 

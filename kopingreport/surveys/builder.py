@@ -166,6 +166,7 @@ def copy_survey(session: Session, actor: Any, survey: Survey) -> Survey:
                                     intro=dict(section.intro))
         for question in section.questions:
             twin = _copy_question(question)
+            twin.survey = copy
             new_section.questions.append(twin)
             old_ids.append((twin, question.id))
         copy.sections.append(new_section)

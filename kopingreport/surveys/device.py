@@ -8,6 +8,7 @@ in the phone's outbox — sent later without cookies — still counts for this d
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -43,10 +44,10 @@ def _valid(survey: Survey, token: object) -> str | None:
     return token if survey_id == survey.id else None
 
 
-def current_token(survey: Survey) -> str | None:
-    """The device's token: from its cookie, else from the form (the offline outbox)."""
-    return _valid(survey, request.cookies.get(cookie_name(survey))) or _valid(
-        survey, request.form.get(FIELD))
+def current_token(survey: Survey, data: Any = None) -> str | None:
+    """The device's token: from its cookie, else from the posted data (the outbox)."""
+    posted = (data if data is not None else request.form).get(FIELD)
+    return _valid(survey, request.cookies.get(cookie_name(survey))) or _valid(survey, posted)
 
 
 def token_for_page(survey: Survey) -> tuple[str, bool]:
@@ -55,9 +56,9 @@ def token_for_page(survey: Survey) -> tuple[str, bool]:
     return (token, False) if token else (issue(survey), True)
 
 
-def current_hash(survey: Survey) -> str | None:
+def current_hash(survey: Survey, data: Any = None) -> str | None:
     """The stored form of this device's token, or None without a token."""
-    token = current_token(survey)
+    token = current_token(survey, data)
     return device_hash(current_app.config["SECRET_KEY"], survey, token) if token else None
 
 

@@ -149,7 +149,7 @@ def save_question(session: Session, actor: Any, survey: Survey,
     earlier = everything[:everything.index(question)] if question else everything
     _check(data, survey, earlier)
     if question is None:
-        question = SurveyQuestion(position=len(section.questions))
+        question = SurveyQuestion(position=len(section.questions), survey=survey)
         section.questions.append(question)
     elif question.section_id != section.id:
         question.section.questions.remove(question)

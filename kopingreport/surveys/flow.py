@@ -23,7 +23,7 @@ from kopingreport.reports import areas as area_service
 from kopingreport.reports import flow as report_flow
 from kopingreport.reports.images import ProcessedPhoto, process_photo, read_limited
 from kopingreport.reports.models import Area
-from kopingreport.surveys import responding
+from kopingreport.surveys import device, responding
 from kopingreport.surveys.answers import Answer, FormData, check, field_name, read_answer
 from kopingreport.surveys.conditions import is_shown, visible_pages
 from kopingreport.surveys.models import QuestionKind, Survey, SurveyQuestion
@@ -150,11 +150,11 @@ def next_page(attempt: Attempt, step: int) -> int | None:
     return min(later) if step > 0 else max(later)
 
 
-def delivery(survey: Survey, code: str | None, key: str | None) -> responding.Delivery:
-    """How this request delivers a response (device from cookie or form)."""
-    from kopingreport.surveys import device
-
-    return responding.Delivery(locale=current_locale(), device_hash=device.current_hash(survey),
+def delivery(survey: Survey, code: str | None, key: str | None,
+             data: FormData | None = None) -> responding.Delivery:
+    """How this request delivers a response (device from the cookie, else from ``data``)."""
+    return responding.Delivery(locale=current_locale(),
+                               device_hash=device.current_hash(survey, data),
                                code=code or None, idempotency_key=key)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, StringField
 from wtforms import TextAreaField
@@ -15,7 +14,8 @@ from wtforms.validators import Length, ValidationError
 from kopingreport.i18n import LANGUAGE_NAMES, _l
 from kopingreport.nightwalks.forms import WholeNumberField
 from kopingreport.surveys.labels import KIND_LABELS, TEMPLATE_LABELS
-from kopingreport.surveys.models import QuestionKind
+from kopingreport.surveys.editing import QuestionInput
+from kopingreport.surveys.models import QuestionKind, SurveyQuestion
 from kopingreport.surveys.texts import SURVEY_LANGUAGES, Texts
 from kopingreport.web.fields import LocalDateTimeField, OptionalFloatField, no_control_characters
 
@@ -29,12 +29,12 @@ def _no_controls(_form: Any, field: Field) -> None:
     no_control_characters(_form, field)
 
 
-def translated(name: str, label: LazyString, *, long: bool = False,
-               limit: int = 500) -> dict[str, Field]:
-    """One field per survey language: ``<name>_sv`` … ``<name>_ar``."""
+def translated(name: str, *, long: bool = False, limit: int = 500) -> dict[str, Field]:
+    """One field per survey language, ``<name>_sv`` … ``<name>_ar``, each labelled with its
+    language (the template puts them in a fieldset named after the text)."""
     fields: dict[str, Field] = {}
     for lang in SURVEY_LANGUAGES:
-        text = _l("%(field)s – %(language)s", field=label, language=LANGUAGE_NAMES[lang])
+        text = LANGUAGE_NAMES[lang]
         validators = [Length(max=limit, message=_l("Write at most %(max)d characters.")),
                       no_control_characters if long else _no_controls]
         factory = TextAreaField if long else StringField
@@ -113,7 +113,8 @@ class _SettingsBase(FlaskForm, TranslatedMixin):
         if not set(languages) <= set(SURVEY_LANGUAGES) or not set(areas) <= set(self.area_codes):
             self.form_errors.append(_l("Choose one of the answers in the list."))
             return False
-        self.chosen_languages = ["sv", *(l for l in SURVEY_LANGUAGES[1:] if l in languages)]
+        self.chosen_languages = ["sv", *(lang for lang in SURVEY_LANGUAGES[1:]
+                                        if lang in languages)]
         self.chosen_areas = areas
         if not self.texts("title").get("sv"):
             self.title_sv.errors = [*self.title_sv.errors, _l(  # type: ignore[attr-defined]
@@ -123,13 +124,13 @@ class _SettingsBase(FlaskForm, TranslatedMixin):
 
 
 SettingsForm = type("SettingsForm", (_SettingsBase,), {
-    **translated("title", _l("Title"), limit=200),
-    **translated("intro", _l("Introduction"), long=True, limit=2000)})
+    **translated("title", limit=200),
+    **translated("intro", long=True, limit=2000)})
 
 
 SectionForm = type("SectionForm", (FlaskForm, TranslatedMixin), {
-    **translated("title", _l("Section title"), limit=200),
-    **translated("intro", _l("Section introduction"), long=True, limit=2000)})
+    **translated("title", limit=200),
+    **translated("intro", long=True, limit=2000)})
 
 
 class _QuestionBase(FlaskForm, TranslatedMixin):
@@ -158,6 +159,14 @@ class _QuestionBase(FlaskForm, TranslatedMixin):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        self.condition_pairs: list[tuple[int, str]] = []
+        for item in request.form.getlist("condition"):
+            head, _sep, value = item.partition(":")
+            if not (head.startswith("q") and head[1:].isdigit() and value):
+                self.form_errors.append(_l("A condition must name answers of an earlier "
+                                           "question."))
+                return False
+            self.condition_pairs.append((int(head[1:]), value))
         for name in ("options", "rows"):
             if not self.line_counts_match(name):
                 field = getattr(self, f"{name}_sv")
@@ -167,12 +176,44 @@ class _QuestionBase(FlaskForm, TranslatedMixin):
         return valid
 
 
+    def fill(self, question: SurveyQuestion) -> None:
+        """Show a stored question in the form."""
+        self.section.data, self.kind.data = str(question.section_id), question.kind
+        for name in ("text", "help"):
+            self.fill_texts(name, getattr(question, name))
+        self.fill_texts("follow_up", question.settings.get("follow_up") or {})
+        self.fill_lines("options", [o for o in question.options
+                                    if o["value"] not in {"dont_know", "yes", "no"}])
+        self.fill_lines("rows", question.rows)
+        self.is_required.data, self.is_background.data = question.is_required, \
+            question.is_background
+        self.dont_know.data = any(o["value"] == "dont_know" for o in question.options)
+        settings = question.settings
+        self.allow_other.data = bool(settings.get("allow_other"))
+        self.max_choices.data, self.max_points.data = settings.get("max_choices"), \
+            settings.get("max_points")
+        self.minimum.data, self.maximum.data = settings.get("min"), settings.get("max")
+
+    def to_input(self) -> QuestionInput:
+        """The validated question."""
+        return QuestionInput(
+            section_id=int(self.section.data), kind=QuestionKind(self.kind.data),
+            text=self.texts("text"), help=self.texts("help"),
+            is_required=bool(self.is_required.data),
+            is_background=bool(self.is_background.data), options=self.lines("options"),
+            rows=self.lines("rows"), dont_know=bool(self.dont_know.data),
+            allow_other=bool(self.allow_other.data), max_choices=self.max_choices.data,
+            minimum=self.minimum.data, maximum=self.maximum.data,
+            max_points=self.max_points.data, follow_up=self.texts("follow_up"),
+            condition=tuple(self.condition_pairs))
+
+
 QuestionForm = type("QuestionForm", (_QuestionBase,), {
-    **translated("text", _l("Question"), long=True, limit=1000),
-    **translated("help", _l("Help text"), long=True, limit=1000),
-    **translated("options", _l("Answer options, one per line"), long=True, limit=4000),
-    **translated("rows", _l("Rows (matrix), one per line"), long=True, limit=4000),
-    **translated("follow_up", _l("Follow-up question for each place"), limit=300)})
+    **translated("text", long=True, limit=1000),
+    **translated("help", long=True, limit=1000),
+    **translated("options", long=True, limit=4000),
+    **translated("rows", long=True, limit=4000),
+    **translated("follow_up", limit=300)})
 
 
 class CodesForm(FlaskForm):

@@ -82,7 +82,9 @@ def build_survey(code: str, salt: str) -> Survey:
         section = SurveySection(position=number, title=dict(section_data["title"]),
                                 intro=dict(section_data.get("intro", {})))
         for position, item in enumerate(section_data["questions"]):
-            section.questions.append(_question(item, position))
+            question = _question(item, position)
+            question.survey = survey
+            section.questions.append(question)
         survey.sections.append(section)
     return survey
 

@@ -152,6 +152,7 @@ class SurveyQuestion(Base):
     condition: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     section: Mapped[SurveySection] = relationship(back_populates="questions")
+    survey: Mapped[Survey] = relationship()
 
 
 class SurveyResponse(Base):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import format_percent
 from markupsafe import Markup
 
 from kopingreport.i18n import _, current_locale, text_direction
-from kopingreport.surveys import library, texts
+from kopingreport.surveys import charts, library, texts
 from kopingreport.surveys.models import Survey, SurveyQuestion
 
 def content_attrs(lang: str) -> Markup:
@@ -31,8 +32,14 @@ def condition_hint(question: SurveyQuestion, attempt: object) -> str:
     labels = {o["value"]: texts.tr(o["label"], lang) for o in source.options}
     chosen = [f"“{labels.get(v, v)}”" for v in question.condition.get("values", [])]
     number = [q.id for q in getattr(attempt, "survey").questions].index(source.id) + 1
+    separator = " " + _("or") + " "
     return _("Answer only if your answer to question %(n)d was %(answers)s.", n=number,
-             answers=f" {_('or')} ".join(chosen))
+             answers=separator.join(chosen))
+
+
+def content_lang() -> str:
+    """The language of the shipped checklist texts on this request."""
+    return texts.content_language(texts.SURVEY_LANGUAGES, current_locale())
 
 
 def register(bp: Blueprint) -> None:
@@ -42,3 +49,11 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(content_language)
     bp.add_app_template_global(condition_hint)
     bp.add_app_template_global(library.OTHER, "OTHER")
+    bp.add_app_template_global(charts.bars, "chart_bars")
+    bp.add_app_template_global(charts.height, "chart_height")
+    bp.add_app_template_global(charts.description, "chart_description")
+    bp.add_app_template_global(charts.WIDTH, "CHART_WIDTH")
+    bp.add_app_template_filter(format_percent, "percent")
+    bp.add_app_template_global(library.checklist_items)
+    bp.add_app_template_global(library.checklist_ratings)
+    bp.add_app_template_global(content_lang)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request
+from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,7 +15,7 @@ from kopingreport.extensions import login_manager
 from kopingreport.i18n import _
 from kopingreport.reports.areas import active_areas
 from kopingreport.reports.views import KEY_RE
-from kopingreport.surveys import codes, device, flow, presenters, queries
+from kopingreport.surveys import codes, device, flow, presenters, queries, results_page
 from kopingreport.surveys.models import Survey, SurveyState
 from kopingreport.surveys.responding import NotAccepted, has_answered
 from kopingreport.walks.services import published_walks
@@ -165,3 +166,24 @@ def _send(attempt: flow.Attempt) -> ResponseReturnValue:
 def thanks(survey_id: int) -> ResponseReturnValue:
     """Thank you."""
     return message("thanks", _survey(survey_id))
+
+
+def _public_results(survey_id: int) -> Survey:
+    survey = _survey(survey_id)
+    if not survey.is_results_public:
+        abort(404)
+    return survey
+
+
+@bp.get("/surveys/<int:survey_id>/results")
+def results(survey_id: int) -> ResponseReturnValue:
+    """The results residents may see (small groups suppressed, no written answers)."""
+    view = results_page.build(get_session(), _public_results(survey_id), staff=False)
+    return render_template("surveys/results.html", view=view)
+
+
+@bp.get("/surveys/<int:survey_id>/results.geojson")
+def results_geojson(survey_id: int) -> ResponseReturnValue:
+    """The heat layer: squares marked by 5 or more people."""
+    survey = _public_results(survey_id)
+    return jsonify(results_page.grids_geojson(get_session(), survey, staff=False))

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from kopingreport.db import get_session
+from kopingreport.db import get_session, utcnow
 from kopingreport.reports import flow as report_flow
 from kopingreport.reports.areas import active_areas
 from kopingreport.surveys.access import MANAGE
@@ -109,7 +109,7 @@ def change_state(walk_id: int) -> ResponseReturnValue:
 def protocol(walk_id: int) -> ResponseReturnValue:
     """The printable protocol with photos, owners, due dates and statuses."""
     walk = _walk(walk_id)
-    return render_template("walks/admin/protocol.html", walk=walk,
+    return render_template("walks/admin/protocol.html", walk=walk, printed_at=utcnow(),
                            stops=services.protocol_stops(walk))
 
 

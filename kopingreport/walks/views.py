@@ -13,7 +13,6 @@ from kopingreport.db import get_session
 from kopingreport.reports import flow as report_flow
 from kopingreport.reports.areas import active_areas
 from kopingreport.reports.views import KEY_RE
-from kopingreport.surveys import presenters
 from kopingreport.walks import services
 from kopingreport.walks.forms import StopForm
 from kopingreport.walks.labels import GROUP_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -22,13 +21,11 @@ from kopingreport.walks.models import SafetyWalk, WalkState, WalkStopPhoto
 from kopingreport.web.http import private_image
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
-presenters.register(bp)
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, object]:
-    return {"GROUP_LABELS": GROUP_LABELS, "PRIORITY_LABELS": PRIORITY_LABELS,
-            "STATUS_LABELS": STATUS_LABELS, "WALK_STATE_LABELS": WALK_STATE_LABELS}
+for _name, _labels in (("GROUP_LABELS", GROUP_LABELS), ("PRIORITY_LABELS", PRIORITY_LABELS),
+                       ("STATUS_LABELS", STATUS_LABELS), ("WALK_STATE_LABELS", WALK_STATE_LABELS)):
+    bp.add_app_template_global(_labels, _name)
 
 
 def _joined(walk_id: int, token: str) -> SafetyWalk:

@@ -184,7 +184,7 @@
       if (on) say("msgDrawHint");
     }
     draw.addEventListener("click", () => setMode(draw.getAttribute("aria-pressed") !== "true"));
-    frame.addEventListener("keydown", (e) => { if (e.key === "Escape") setMode(false); });
+    li.addEventListener("keydown", (e) => { if (e.key === "Escape" && draw.getAttribute("aria-pressed") === "true") { setMode(false); draw.focus(); } });
     const rect = (a, b) => ({ x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), w: Math.abs(a[0] - b[0]), h: Math.abs(a[1] - b[1]) });
     function place(el, r) {
       el.style.left = r.x * 100 + "%";

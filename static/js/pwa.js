@@ -42,7 +42,8 @@
 
   function delivered(receipt) {
     if (!receipt || location.pathname === new URL(receipt.status_url).pathname) return;
-    $("delivered-text").textContent = (d.msgDelivered || "").replace("{ref}", receipt.reference);
+    // The reference is isolated (FSI … PDI) so that it reads right inside Arabic text.
+    $("delivered-text").textContent = (d.msgDelivered || "").replace("{ref}", `\u2068${receipt.reference}\u2069`);
     $("delivered-link").href = `${receipt.status_url}?sent=1`;
     $("delivered-note").hidden = false;
     $("delivered-close").onclick = () => {

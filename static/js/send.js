@@ -165,6 +165,8 @@
   function startOver() {
     if (current) Outbox.lease(current.id, 0).catch(() => {});
     current = null; kept = [];
+    const clear = document.querySelector("#position-status + .link-button");
+    if (clear && !clear.hidden) clear.click(); // report.js forgets the position and its marker
     form.reset();
     clearErrors();
     if (photosInput) { photosInput.value = ""; photosInput.dispatchEvent(new Event("change")); }
@@ -241,7 +243,15 @@
   form.addEventListener("input", renew);
   window.addEventListener("pagehide", () => { if (current && !busy) Outbox.lease(current.id, 0).catch(() => {}); });
 
-  const editing = new URLSearchParams(location.search).get("edit");
+  // The offline copy of the form is cached without its query (/report?nightwalk=12): the
+  // hidden fields named in data-query-fields are taken from the address instead.
+  const query = new URLSearchParams(location.search);
+  (d.queryFields || "").split(/\s+/).filter(Boolean).forEach((name) => {
+    const el = form.elements[name];
+    if (el && el.type === "hidden" && !el.value && query.get(name)) el.value = query.get(name);
+  });
+
+  const editing = query.get("edit");
   if (editing) {
     Outbox.lease(editing, LEASE).then(() => Outbox.get(editing)).then((item) => {
       if (!item) { showErrors({ _: [d.msgGone] }); return; }

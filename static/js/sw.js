@@ -51,7 +51,6 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "skip-waiting") self.skipWaiting();
   if (data.type === "lang" && /^[a-z]{2,3}$/.test(data.lang || "")) event.waitUntil(relanguage(data.lang).catch(() => {}));
-  if (data.type === "flush") event.waitUntil(Outbox.flush({ force: true }).catch(() => {}));
 });
 
 self.addEventListener("sync", (event) => {
@@ -97,9 +96,22 @@ async function asset(request) {
   }
 }
 
+/* The area outlines: the map is useful offline with them even without tiles. */
+async function areas(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const res = await fetch(request);
+    if (res.ok) await cache.put(request, res.clone());
+    return res;
+  } catch (err) {
+    return (await cache.match(request)) || Response.error();
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") event.respondWith(page(request, url));
   else if (url.pathname.startsWith("/static/")) event.respondWith(asset(request));
+  else if (url.pathname === "/api/v1/areas") event.respondWith(areas(request));
 });

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kopingreport.security import ROLE_PERMISSIONS, Permission, Role
+from kopingreport.surveys.access import MANAGE as DIALOGUE
 from tests.factories import csrf_token, log_in_as
 
 
@@ -60,6 +61,48 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("GET", "/admin/reports/1/photos/1/public.jpg", Permission.REPORTS_READ),
     ("GET", "/admin/nightwalks/", Permission.NIGHTWALKS_READ),
     ("GET", "/admin/nightwalks/1", Permission.NIGHTWALKS_READ),
+    # Medborgardialog: surveys, safety walks and åtgärder (the coordinator's permission).
+    ("GET", "/admin/surveys/", DIALOGUE),
+    ("POST", "/admin/surveys/new", DIALOGUE),
+    ("GET", "/admin/surveys/1", DIALOGUE),
+    ("GET", "/admin/surveys/1/settings", DIALOGUE),
+    ("POST", "/admin/surveys/1/settings", DIALOGUE),
+    ("POST", "/admin/surveys/1/publish", DIALOGUE),
+    ("GET", "/admin/surveys/1/preview", DIALOGUE),
+    ("POST", "/admin/surveys/1/preview", DIALOGUE),
+    ("POST", "/admin/surveys/1/sections", DIALOGUE),
+    ("GET", "/admin/surveys/sections/1", DIALOGUE),
+    ("POST", "/admin/surveys/sections/1", DIALOGUE),
+    ("POST", "/admin/surveys/sections/1/delete", DIALOGUE),
+    ("GET", "/admin/surveys/1/questions/new", DIALOGUE),
+    ("POST", "/admin/surveys/1/questions/new", DIALOGUE),
+    ("GET", "/admin/surveys/questions/1", DIALOGUE),
+    ("POST", "/admin/surveys/questions/1", DIALOGUE),
+    ("POST", "/admin/surveys/questions/1/up", DIALOGUE),
+    ("GET", "/admin/surveys/1/results", DIALOGUE),
+    ("GET", "/admin/surveys/1/results.csv", DIALOGUE),
+    ("GET", "/admin/surveys/1/results.geojson", DIALOGUE),
+    ("GET", "/admin/surveys/1/photos/abc.jpg", DIALOGUE),
+    ("GET", "/admin/surveys/1/codes", DIALOGUE),
+    ("POST", "/admin/surveys/1/codes", DIALOGUE),
+    ("GET", "/admin/surveys/1/codes/1", DIALOGUE),
+    ("GET", "/admin/walks/", DIALOGUE),
+    ("GET", "/admin/walks/new", DIALOGUE),
+    ("POST", "/admin/walks/new", DIALOGUE),
+    ("GET", "/admin/walks/1", DIALOGUE),
+    ("GET", "/admin/walks/1/edit", DIALOGUE),
+    ("POST", "/admin/walks/1/edit", DIALOGUE),
+    ("POST", "/admin/walks/1/state", DIALOGUE),
+    ("GET", "/admin/walks/1/protocol", DIALOGUE),
+    ("GET", "/admin/walks/stops/1", DIALOGUE),
+    ("POST", "/admin/walks/stops/1", DIALOGUE),
+    ("POST", "/admin/walks/stops/1/move", DIALOGUE),
+    ("GET", "/admin/walks/photos/1/thumb.jpg", DIALOGUE),
+    ("GET", "/admin/walks/actions/", DIALOGUE),
+    ("GET", "/admin/walks/actions/new/1", DIALOGUE),
+    ("POST", "/admin/walks/actions/new/1", DIALOGUE),
+    ("GET", "/admin/walks/actions/1", DIALOGUE),
+    ("POST", "/admin/walks/actions/1", DIALOGUE),
 ]
 
 

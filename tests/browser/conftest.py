@@ -52,7 +52,8 @@ class UploadRecorder:
         if environ["REQUEST_METHOD"] == "POST" and environ.get("PATH_INFO") == "/api/v1/reports":
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             environ["wsgi.input"] = io.BytesIO(body)
-            headers = {k: v for k, v in environ.items() if k.startswith(("HTTP_", "CONTENT_"))}
+            headers = {k: v for k, v in environ.items()
+                       if k.startswith(("HTTP_", "CONTENT_")) or k == "QUERY_STRING"}
             self.uploads.append({"headers": headers, "body": body})
         return self.app(environ, start_response)
 

@@ -76,7 +76,7 @@ def _seed_backlog(app: Any, count: int) -> list[int]:
             lat, lon = SPOTS[n % len(SPOTS)]
             data = ReportInput(
                 category=CATEGORIES[n % len(CATEGORIES)],
-                description=f"Demorapport {n + 1}: trasig belysning och nedskräpning vid gångvägen.",
+                description=f"Demorapport {n + 1}: mörkt och skräpigt vid gångvägen.",
                 reporter_kind=ReporterKind.RESIDENT, locale="sv",
                 lat=lat + rng.uniform(-0.004, 0.004), lon=lon + rng.uniform(-0.008, 0.008),
                 accuracy_m=rng.choice([8.0, 15.0, 40.0]), confirm_outside=True)

@@ -68,6 +68,11 @@ def mean_difference(a: Image.Image, b: Image.Image, mask: Image.Image | None = N
     return statistics.fmean(ImageStat.Stat(ImageChops.difference(a, b), mask).mean)
 
 
+def detail(im: Image.Image) -> float:
+    """Fine detail: mean difference between ``im`` and a lightly blurred copy."""
+    return mean_difference(im, im.filter(ImageFilter.GaussianBlur(2)))
+
+
 def outside_mask(box: tuple[int, int, int, int], margin: int = MARGIN) -> Image.Image:
     """255 everywhere except the box grown by ``margin``."""
     mask = Image.new("L", SIZE, 255)
@@ -122,16 +127,21 @@ def test_region_parse_refuses_other_types(value):
 
 
 @pytest.mark.parametrize("values", [(math.nan, 0, 1, 1), (0, 0, math.inf, 1), (0, 0, 0, 1),
-                                    (-0.5, 0, 1, 1), (0, 0, 1, 1.01), (1, 0, 1, 1)])
+                                    (0, 0, 1e-9, 1), (-0.5, 0, 1, 1), (0, 0, 1, 1.01),
+                                    (1, 0, 1, 1), ("0", 0, 1, 1), (None, 0, 1, 1)])
 def test_region_refuses_bad_values_when_built_directly(values):
     with pytest.raises(ValueError):
         Region(*values)
 
 
 @pytest.mark.parametrize("region", [Region(0, 0, 1, 1), Region(0.123456, 0.5, 0.25, 0.000001),
-                                    Region(0.1, 0.2, 0.3, 0.4)])
+                                    Region(0.1, 0.2, 0.3, 0.4), Region(0.9999999999, 0, 1, 1),
+                                    Region(1 / 3, 2 / 7, 0.5, 1 / 9)])
 def test_region_text_round_trips(region):
-    assert Region.parse(str(region)) == region
+    again = Region.parse(str(region))
+    for a, b in zip((region.x, region.y, region.w, region.h), (again.x, again.y, again.w,
+                                                               again.h), strict=True):
+        assert a == pytest.approx(b, abs=1e-10)
 
 
 def test_region_box_is_clamped_rounded_outwards_and_never_empty():
@@ -289,3 +299,16 @@ def test_no_regions_or_unknown_mode_is_refused(photo):
     with pytest.raises(ValueError):
         redact(photo, [Region(0, 0, 1, 1)], "pixelate")  # type: ignore[arg-type]
     assert redact(photo, [Region(0, 0, 1, 1)], "black").width == SIZE[0]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("size", [(333, 517), (1, 1), (1600, 7)])
+def test_any_size_keeps_its_size_and_whole_photo_blur_removes_detail(size):
+    jpeg = stored(photo_like((max(size[0], 8), max(size[1], 8))).resize(size))
+    out = redact(jpeg, [Region(0, 0, 1, 1)], RedactionMode.BLUR)
+    assert (out.width, out.height) == size
+    with Image.open(io.BytesIO(out.jpeg)) as im:
+        assert im.size == size
+    assert_clean(out.jpeg)
+    if min(size) > 1:  # the fine detail is gone (the coarse layout of colours may stay)
+        before, after = (detail(decoded(j, "L")) for j in (jpeg, out.jpeg))
+        assert after < before / 4

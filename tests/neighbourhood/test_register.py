@@ -161,7 +161,7 @@ def test_map_shows_entries_with_a_point(app: Flask, client: FlaskClient) -> None
     make_entry(app, "bo@example.se")
     page = client.get(f"{ADMIN}/map?lang=en").get_data(as_text=True)
     assert 'id="nb-register-map"' in page and "js/neighbourhood.js" in page
-    assert "1 of them have no point" in page
+    assert "Without a point (only in the table): 1." in page
     data = client.get(f"{ADMIN}/map.geojson").get_json()
     assert len(data["features"]) == 1
     feature = data["features"][0]

@@ -1,0 +1,194 @@
+"""The dashboard's picture: every section as plain data (JSON-ready), so that the same
+template shows the live picture and a frozen snapshot.
+
+Category and kind codes stay codes (translated when shown); area and organisation names are
+copied in, so a snapshot keeps the names it was made with.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kopingreport.accounts.models import Organisation
+from kopingreport.reports import geo
+from kopingreport.reports.models import Area
+from kopingreport.situation import grid, queries
+from kopingreport.situation.indicators import open_actions, survey_indicators
+from kopingreport.situation.params import Choice
+from kopingreport.web.fields import LOCAL_TZ
+
+VERSION = 1
+#: A cell is a hot spot from this many reports in the period.
+HOTSPOT_MIN = 3
+HOTSPOTS_SHOWN = 15
+#: How long a computed picture is reused for the same choice (seconds).
+CACHE_SECONDS = 60
+_cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
+
+
+def area_lookup(session: Session) -> tuple[dict[str, int], dict[int, Area]]:
+    """Area code → id (every area, active or not) and id → area."""
+    areas = list(session.scalars(sa.select(Area)))
+    return {a.code: a.id for a in areas}, {a.id: a for a in areas}
+
+
+def _span(first: Any, last: Any) -> dict[str, str]:
+    return {"from": first.isoformat(), "to": last.isoformat()}
+
+
+def _compare(current: int, other: int | None) -> dict[str, Any]:
+    """Δ and % of ``current`` against ``other`` (no % when ``other`` is 0)."""
+    if other is None:
+        return {"delta": None, "pct": None}
+    return {"delta": current - other,
+            "pct": None if other == 0 else round(100 * (current - other) / other)}
+
+
+def _sum_by(counts: dict[tuple[Any, str], int], index: int) -> Counter[Any]:
+    total: Counter[Any] = Counter()
+    for key, n in counts.items():
+        total[key[index]] += n
+    return total
+
+
+def _table(now: dict[tuple[Any, str], int], before: dict[tuple[Any, str], int],
+           year: dict[tuple[Any, str], int], areas: dict[int, Area]) -> dict[str, Any]:
+    """Area × category counts with totals and their changes."""
+    area_now, area_before, area_year = (_sum_by(c, 0) for c in (now, before, year))
+    cat_now, cat_before, cat_year = (_sum_by(c, 1) for c in (now, before, year))
+
+    def row(key: Any, n: Counter[Any], b: Counter[Any], y: Counter[Any]) -> dict[str, Any]:
+        return {"current": n[key], "previous": b[key], "last_year": y[key],
+                "vs_previous": _compare(n[key], b[key]), "vs_last_year": _compare(n[key], y[key])}
+
+    area_keys = sorted(set(area_now) | set(area_before),
+                       key=lambda a: (-area_now[a], -area_before[a], _area_name(areas, a)))
+    cat_keys = sorted(set(cat_now) | set(cat_before), key=lambda c: (-cat_now[c], c))
+    return {
+        "areas": [{"code": _area_code(areas, a), "name": _area_name(areas, a),
+                   **row(a, area_now, area_before, area_year),
+                   "cells": {c: [now.get((a, c), 0), before.get((a, c), 0)] for c in cat_keys
+                             if now.get((a, c)) or before.get((a, c))}} for a in area_keys],
+        "categories": [{"code": c, **row(c, cat_now, cat_before, cat_year)} for c in cat_keys],
+        "total": {"current": sum(now.values()), "previous": sum(before.values()),
+                  "last_year": sum(year.values()),
+                  "vs_previous": _compare(sum(now.values()), sum(before.values())),
+                  "vs_last_year": _compare(sum(now.values()), sum(year.values()))},
+    }
+
+
+def _area_code(areas: dict[int, Area], area_id: int | None) -> str:
+    return areas[area_id].code if area_id in areas else ""
+
+
+def _area_name(areas: dict[int, Area], area_id: int | None) -> str:
+    return areas[area_id].name if area_id in areas else ""
+
+
+def _shapes(areas: dict[int, Area]) -> list[geo.AreaShape]:
+    return [geo.AreaShape.from_polygons(a.code, a.name, a.kind, a.geometry["coordinates"])
+            for a in areas.values() if a.is_active and a.geometry.get("type") == "MultiPolygon"]
+
+
+def hotspots(now: dict[tuple[int, int], tuple[int, int]],
+             before: dict[tuple[int, int], tuple[int, int]], areas: dict[int, Area],
+             limit: int = HOTSPOTS_SHOWN) -> list[dict[str, Any]]:
+    """Cells with at least ``HOTSPOT_MIN`` reports, the most first; ``is_new`` when the cell
+    was not a hot spot in the previous period."""
+    shapes = _shapes(areas)
+    ranked = sorted(((key, n, dark) for key, (n, dark) in now.items() if n >= HOTSPOT_MIN),
+                    key=lambda item: (-item[1], item[0]))[:limit]
+    found = []
+    for (x, y), n, dark in ranked:
+        cell = grid.Cell(x, y)
+        lat, lon = cell.centre
+        shape = geo.find_area(shapes, lon, lat)
+        previous = before.get((x, y), (0, 0))[0]
+        found.append({"cell": cell.id, "lat": round(lat, 5), "lon": round(lon, 5), "count": n,
+                      "dark": dark, "previous": previous, "is_new": previous < HOTSPOT_MIN,
+                      "area": shape.name if shape else ""})
+    return found
+
+
+def when(rows: list[tuple[str, bool, int]]) -> dict[str, Any]:
+    """Weekday (Monday first) × hour in Swedish time, and how many happened in the dark."""
+    matrix = [[0] * 24 for _ in range(7)]
+    dark = total = 0
+    for hour_key, is_dark, n in rows:
+        moment = datetime.strptime(hour_key, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(
+            LOCAL_TZ)
+        matrix[moment.weekday()][moment.hour] += n
+        total += n
+        dark += n if is_dark else 0
+    return {"matrix": matrix, "dark": dark, "total": total,
+            "hours": [sum(day[h] for day in matrix) for h in range(24)],
+            "weekdays": [sum(day) for day in matrix]}
+
+
+def who(now: dict[tuple[str, int | None], int], before: dict[tuple[str, int | None], int],
+        organisations: dict[int, Organisation]) -> dict[str, Any]:
+    """Reports per reporter kind and per partner organisation."""
+    kinds_now, kinds_before = _sum_by(now, 0), _sum_by(before, 0)  # type: ignore[arg-type]
+    orgs_now: Counter[int] = Counter()
+    orgs_before: Counter[int] = Counter()
+    for (_kind, org), n in now.items():
+        if org is not None:
+            orgs_now[org] += n
+    for (_kind, org), n in before.items():
+        if org is not None:
+            orgs_before[org] += n
+    return {
+        "kinds": [{"code": k, "current": kinds_now[k], "previous": kinds_before[k],
+                   "vs_previous": _compare(kinds_now[k], kinds_before[k])}
+                  for k in sorted(set(kinds_now) | set(kinds_before),
+                                  key=lambda k: -kinds_now[k])],
+        "organisations": [{"name": organisations[o].name if o in organisations else "",
+                           "kind": organisations[o].kind if o in organisations else "",
+                           "current": orgs_now[o], "previous": orgs_before[o],
+                           "vs_previous": _compare(orgs_now[o], orgs_before[o])}
+                          for o in sorted(set(orgs_now) | set(orgs_before),
+                                          key=lambda o: -orgs_now[o])],
+    }
+
+
+def build(session: Session, choice: Choice, *, use_cache: bool = True) -> dict[str, Any]:
+    """The whole picture for ``choice`` (reused for a minute when asked again)."""
+    key = (str(session.get_bind().url), choice)
+    hit = _cache.get(key)
+    if use_cache and hit and hit[0] > time.monotonic():
+        return hit[1]
+    codes, areas = area_lookup(session)
+    previous, last_year = choice.previous(), choice.last_year()
+    f_now = choice.filters(codes)
+    f_before, f_year = choice.filters(codes, *previous), choice.filters(codes, *last_year)
+    # Reports may have happened up to a year before they were sent.
+    queries.ensure_sun_days(session, (f_year.start - timedelta(days=370)).date(),
+                            (f_now.end + timedelta(days=1)).date())
+    organisations = {o.id: o for o in session.scalars(sa.select(Organisation))}
+    picture = {
+        "version": VERSION, "period": _span(choice.first, choice.last), "days": choice.days,
+        "previous": _span(*previous), "last_year": _span(*last_year), "filters": choice.args(),
+        "table": _table(queries.area_category_counts(session, f_now),
+                        queries.area_category_counts(session, f_before),
+                        queries.area_category_counts(session, f_year), areas),
+        "hotspots": hotspots(queries.cell_counts(session, f_now),
+                             queries.cell_counts(session, f_before), areas),
+        "when": when(queries.hour_counts(session, f_now)),
+        "who": who(queries.reporter_counts(session, f_now),
+                   queries.reporter_counts(session, f_before), organisations),
+        "places": [{"name": p, "count": n} for p, n in queries.place_counts(session, f_now)],
+        "surveys": survey_indicators(session, f_now.start, f_now.end),
+        "actions": open_actions(session),
+        "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _cache[key] = (time.monotonic() + CACHE_SECONDS, picture)
+    if len(_cache) > 200:
+        _cache.clear()
+    return picture
+

@@ -1,0 +1,217 @@
+"""Read-only aggregates of reports for the lägesbild: counts per area and category, grid
+cells, hours, reporters, places. Every query is a GROUP BY in SQL over a ``created_at`` range,
+so both databases answer from the index ``ix_reports_created_at_area_category``.
+
+Which reports count: every report received in the period except those closed as rejected
+(spam, abuse) or as a duplicate of another report (the original is counted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kopingreport.reports.models import Report
+from kopingreport.reports.states import ReportState
+from kopingreport.situation import grid
+from kopingreport.situation.models import SunDay
+from kopingreport.situation.sql import grid_index, no_index, utc_date, utc_hour
+from kopingreport.situation.sun import sun_day
+
+#: States that do not count in the picture.
+NOT_COUNTED = (ReportState.REJECTED, ReportState.DUPLICATE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which reports the picture covers: received in [start, end) (UTC), narrowed by the
+    optional lists (empty means all)."""
+
+    start: datetime
+    end: datetime
+    area_ids: tuple[int, ...] = ()
+    categories: tuple[str, ...] = ()
+    reporter_kinds: tuple[str, ...] = ()
+    organisation_ids: tuple[int, ...] = ()
+    dark_only: bool = False
+
+    def moved(self, start: datetime, end: datetime) -> Filters:
+        """The same filters over another period."""
+        return replace(self, start=start, end=end)
+
+
+def _sun() -> Any:
+    return SunDay.__table__.alias("sun")
+
+
+def _dark(sun: Any) -> sa.ColumnElement[bool]:
+    return sa.or_(Report.occurred_at < sun.c.dawn_at, Report.occurred_at >= sun.c.dusk_at)
+
+
+def _select(f: Filters, *columns: Any, sun: Any = None) -> sa.Select[Any]:
+    """SELECT ``columns`` FROM reports (joined to the sun's day when needed) WHERE filters.
+
+    The optional filters use ``+column`` so that SQLite keeps the created_at range index.
+    """
+    query = sa.select(*columns).select_from(Report.__table__)
+    if f.dark_only and sun is None:
+        sun = _sun()
+    if sun is not None:
+        query = query.join(sun, sun.c.day == utc_date(Report.occurred_at), isouter=True)
+    query = query.where(Report.created_at >= f.start, Report.created_at < f.end,
+                        no_index(Report.state).not_in([str(s) for s in NOT_COUNTED]))
+    if f.area_ids:
+        query = query.where(no_index(Report.area_id).in_(f.area_ids))
+    if f.categories:
+        query = query.where(no_index(Report.category).in_(f.categories))
+    if f.reporter_kinds:
+        query = query.where(no_index(Report.reporter_kind).in_(f.reporter_kinds))
+    if f.organisation_ids:
+        query = query.where(no_index(Report.organisation_id).in_(f.organisation_ids))
+    if f.dark_only:
+        query = query.where(_dark(sun))
+    return query
+
+
+def area_category_counts(session: Session, f: Filters) -> dict[tuple[int | None, str], int]:
+    """Reports per (area id, category) in the period."""
+    count = sa.func.count()
+    query = _select(f, Report.area_id, Report.category, count).group_by(
+        Report.area_id, Report.category)
+    return {(area, category): n for area, category, n in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One column of a trend: a label and its [start, end) in UTC."""
+
+    key: str
+    start: datetime
+    end: datetime
+
+
+def counts_by_period(session: Session, f: Filters, periods: Sequence[Period]
+                     ) -> dict[tuple[str, int | None, str], int]:
+    """Reports per (period key, area id, category): one pass, each period an index range."""
+    if not periods:
+        return {}
+    rows = [sa.select(sa.literal(p.key, sa.String).label("key"),
+                      sa.literal(p.start, Report.created_at.type).label("starts"),
+                      sa.literal(p.end, Report.created_at.type).label("ends"))
+            for p in periods]
+    buckets = sa.union_all(*rows).cte("buckets")
+    whole = f.moved(min(p.start for p in periods), max(p.end for p in periods))
+    query = (_select(whole, buckets.c.key, Report.area_id, Report.category, sa.func.count())
+             .join(buckets, sa.and_(Report.created_at >= buckets.c.starts,
+                                    Report.created_at < buckets.c.ends))
+             .group_by(buckets.c.key, Report.area_id, Report.category))
+    return {(key, area, category): n for key, area, category, n in session.execute(query)}
+
+
+def _cell_columns() -> tuple[Any, Any]:
+    scale_x = grid.M_PER_DEG_LON / grid.CELL_M
+    scale_y = grid.M_PER_DEG_LAT / grid.CELL_M
+    return (grid_index((Report.lon - grid.ORIGIN_LON) * scale_x).label("x"),
+            grid_index((Report.lat - grid.ORIGIN_LAT) * scale_y).label("y"))
+
+
+def _in_grid(query: sa.Select[Any]) -> sa.Select[Any]:
+    min_lon, min_lat, max_lon, max_lat = grid.MUNICIPALITY_BBOX
+    return query.where(Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon))
+
+
+def cell_counts(session: Session, f: Filters) -> dict[tuple[int, int], tuple[int, int]]:
+    """Reports with a point per 250 m cell: (x, y) → (count, of which in the dark)."""
+    sun = _sun()
+    x, y = _cell_columns()
+    dark = sa.func.sum(sa.case((_dark(sun), 1), else_=0))
+    query = _in_grid(_select(f, x, y, sa.func.count(), dark, sun=sun)).group_by(x, y)
+    return {(cx, cy): (n, int(d or 0)) for cx, cy, n, d in session.execute(query)}
+
+
+def cell_counts_by_period(session: Session, f: Filters, periods: Sequence[Period]
+                          ) -> dict[tuple[int, int], dict[str, int]]:
+    """Reports per 250 m cell and period: (x, y) → {period key: count}."""
+    rows = [sa.select(sa.literal(p.key, sa.String).label("key"),
+                      sa.literal(p.start, Report.created_at.type).label("starts"),
+                      sa.literal(p.end, Report.created_at.type).label("ends"))
+            for p in periods]
+    buckets = sa.union_all(*rows).cte("buckets")
+    whole = f.moved(min(p.start for p in periods), max(p.end for p in periods))
+    x, y = _cell_columns()
+    query = (_in_grid(_select(whole, buckets.c.key, x, y, sa.func.count()))
+             .join(buckets, sa.and_(Report.created_at >= buckets.c.starts,
+                                    Report.created_at < buckets.c.ends))
+             .group_by(buckets.c.key, x, y))
+    found: dict[tuple[int, int], dict[str, int]] = {}
+    for key, cx, cy, n in session.execute(query):
+        found.setdefault((cx, cy), {})[key] = n
+    return found
+
+
+def hour_counts(session: Session, f: Filters) -> list[tuple[str, bool, int]]:
+    """Reports per UTC hour of occurrence (``YYYY-MM-DD HH``) and darkness; the caller turns
+    the hours into Swedish weekdays and hours (UTC offsets are whole hours)."""
+    sun = _sun()
+    hour = utc_hour(Report.occurred_at).label("hour")
+    dark = sa.case((_dark(sun), 1), else_=0).label("dark")
+    query = _select(f, hour, dark, sa.func.count(), sun=sun).group_by(hour, dark)
+    return [(h, bool(d), n) for h, d, n in session.execute(query)]
+
+
+def reporter_counts(session: Session, f: Filters) -> dict[tuple[str, int | None], int]:
+    """Reports per (reporter kind, organisation id)."""
+    query = _select(f, Report.reporter_kind, Report.organisation_id, sa.func.count()).group_by(
+        Report.reporter_kind, Report.organisation_id)
+    return {(kind, org): n for kind, org, n in session.execute(query)}
+
+
+def place_counts(session: Session, f: Filters, limit: int = 10) -> list[tuple[str, int]]:
+    """The place names reporters typed most often (trimmed, case-folded)."""
+    name = sa.func.lower(sa.func.trim(Report.place)).label("place")
+    query = (_select(f, name, sa.func.count().label("n")).where(Report.place.is_not(None),
+                                                                 Report.place != "")
+             .group_by(name).order_by(sa.desc("n"), name).limit(limit))
+    return [(p, n) for p, n in session.execute(query)]
+
+
+def points(session: Session, f: Filters, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The newest ``limit`` reports with a point (for the map), and how many there are."""
+    sun = _sun()
+    columns = (Report.id, Report.reference, Report.category, Report.lat, Report.lon,
+               sa.case((_dark(sun), True), else_=False).label("dark"))
+    base = _in_grid(_select(f, *columns, sun=sun))
+    total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    rows = session.execute(base.order_by(Report.created_at.desc()).limit(limit))
+    return [{"id": i, "reference": ref, "category": cat, "lat": lat, "lon": lon,
+             "dark": bool(dark)} for i, ref, cat, lat, lon, dark in rows], total
+
+
+def ensure_sun_days(session: Session, first: date, last: date) -> int:
+    """Store dawn and dusk for every UTC day in [first, last] that is missing; returns how
+    many were added. The table is a cache of :func:`sun.sun_day`, filled on first use."""
+    wanted = (last - first).days + 1
+    have = session.scalar(sa.select(sa.func.count()).where(
+        SunDay.day >= first, SunDay.day <= last)) or 0
+    if have >= wanted:
+        return 0
+    known = set(session.scalars(sa.select(SunDay.day).where(SunDay.day >= first,
+                                                             SunDay.day <= last)))
+    rows = []
+    for offset in range(wanted):
+        day = first + timedelta(days=offset)
+        if day not in known:
+            sun = sun_day(day)
+            if sun.dawn is not None and sun.dusk is not None:
+                rows.append({"day": day, "dawn_at": sun.dawn, "dusk_at": sun.dusk})
+    if rows:
+        insert = (sa.dialects.postgresql.insert if session.get_bind().dialect.name ==
+                  "postgresql" else sa.dialects.sqlite.insert)
+        session.execute(insert(SunDay.__table__).on_conflict_do_nothing(), rows)
+        session.flush()
+    return len(rows)
