@@ -25,7 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.nightwalks.views import bp as nightwalks_bp
     from kopingreport.api.views import bp as api_bp
     from kopingreport.extensions import babel, csrf, limiter, login_manager
+    from kopingreport.open311 import admin as open311_admin, views as open311_views
     from kopingreport.reports.views import bp as reports_bp
+    from kopingreport.situation import doc_views, promise_views, public_views
+    from kopingreport.situation import snapshot_views, views as situation_views
     from kopingreport.surveys import admin as surveys_admin, admin_questions, admin_results
     from kopingreport.surveys import api as surveys_api, views as surveys_views
     from kopingreport.walks import action_views, admin as walks_admin, views as walks_views
@@ -53,7 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       neighbourhood_bp, neighbourhood_admin_bp, nightwalks_bp,
                       nightwalks_admin_bp, surveys_views.bp, surveys_admin.bp,
                       admin_questions.bp, admin_results.bp, surveys_api.bp, walks_views.bp,
-                      walks_admin.bp, action_views.bp):
+                      walks_admin.bp, action_views.bp, situation_views.bp, snapshot_views.bp,
+                      doc_views.bp, promise_views.bp, public_views.bp, open311_views.bp,
+                      open311_admin.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     return app

@@ -24,6 +24,8 @@ from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.services import ReportInput, submit_report
 from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
 from kopingreport.security import Role
+from kopingreport.situation.demo import load_situation_demo
+from kopingreport.surveys.demo import load_demo_dialogue
 from kopingreport.web.fields import LOCAL_TZ
 
 #: Swedish example texts per category, as residents write them.
@@ -161,6 +163,8 @@ def load_demo_data(session: Session, count: int, *, secret: str,
         result.report.state = state
         created += 1
     session.commit()
+    load_demo_dialogue(session, secret=secret, store=store or PhotoStore("/nonexistent"))
+    load_situation_demo(session)
     return created
 
 

@@ -210,7 +210,7 @@ def redact(report_id: int, photo_id: int) -> ResponseReturnValue:
     if photo is None or photo.report_id != report_id:
         abort(404)
     try:
-        regions = parse_regions(request.form.getlist("regions"))
+        regions = parse_regions([v for v in request.form.getlist("regions") if v.strip()])
     except ValueError:
         regions = []
     if not regions:

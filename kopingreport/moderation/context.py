@@ -58,7 +58,8 @@ def detail_context(session: Session, actor: User, report: Report, case: ReportCa
         "duplicates": duplicates.suggestions(session, report),
         "redactions": latest_redactions(session, list(report.photos)),
         "reply_templates": {str(s): replies.templates_for(s, report.locale)
-                            for s in TRANSITIONS[report.state] | {report.state}},
+                            for s in replies.TEMPLATES
+                            if s in TRANSITIONS[report.state] | {report.state}},
         "may_moderate": can(actor, Permission.REPORTS_MODERATE),
         "may_see_contact": can(actor, Permission.CONTACTS_READ),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -27,7 +27,6 @@ class StateForm(FlaskForm):
     channel = StringField(_l("Where the resident should turn instead"),
                           validators=[Length(max=200), no_control_characters])
     reason = TextAreaField(_l("Reason (internal)"), validators=[Length(max=2000)])
-    next_url = HiddenField()
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -50,18 +50,26 @@ def register() -> ResponseReturnValue:
                            due=due, now=utcnow()), 200 if entries is not None else 400
 
 
+def _filtered_or_400() -> list[NeighbourhoodContact]:
+    """The entries of a valid filter (downloads have no page to show errors on)."""
+    _form, entries = _filtered()
+    return entries if entries is not None else abort(400)
+
+
+def _private(response: Response) -> Response:
+    """Personal data: never kept by a browser cache or a proxy."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/export.csv")
 @require(Permission.NEIGHBOURHOOD_MANAGE)
 def export_csv() -> ResponseReturnValue:
     """The filtered register as CSV."""
-    form, entries = _filtered()
-    if entries is None:
-        abort(400)
-    response = Response(export.register_csv(entries, LABELS), mimetype="text/csv")
+    response = Response(export.register_csv(_filtered_or_400(), LABELS), mimetype="text/csv")
     name = f"grannsamverkan-{utcnow():%Y-%m-%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _private(response)
 
 
 @bp.get("/map")
@@ -78,13 +86,8 @@ def register_map() -> ResponseReturnValue:
 @require(Permission.NEIGHBOURHOOD_MANAGE)
 def map_data() -> ResponseReturnValue:
     """The filtered entries that have a point, as GeoJSON."""
-    _form, entries = _filtered()
-    if entries is None:
-        abort(400)
-    response = jsonify(export.register_geojson(entries, LABELS, lambda e: url_for(
-        "neighbourhood_admin.entry", entry_id=e.id)))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _private(jsonify(export.register_geojson(_filtered_or_400(), LABELS, lambda e: url_for(
+        "neighbourhood_admin.entry", entry_id=e.id))))
 
 
 def _entry(entry_id: int) -> NeighbourhoodContact:
@@ -101,8 +104,8 @@ def _entry_page(entry: NeighbourhoodContact, decision: DecisionForm, signs: Sign
 @require(Permission.NEIGHBOURHOOD_MANAGE)
 def entry(entry_id: int) -> ResponseReturnValue:
     """One entry: the application, the decision and the signs."""
-    entry = _entry(entry_id)
-    return _entry_page(entry, DecisionForm(), SignForm(sign_status=entry.sign_status))
+    contact = _entry(entry_id)
+    return _entry_page(contact, DecisionForm(), SignForm(sign_status=contact.sign_status))
 
 
 @bp.post("/<int:entry_id>/decision")

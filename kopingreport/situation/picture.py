@@ -27,6 +27,8 @@ VERSION = 1
 #: A cell is a hot spot from this many reports in the period.
 HOTSPOT_MIN = 3
 HOTSPOTS_SHOWN = 15
+#: Categories shown as columns of the area table (the rest add up in "other").
+TABLE_COLUMNS = 6
 #: How long a computed picture is reused for the same choice (seconds).
 CACHE_SECONDS = 60
 _cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
@@ -70,11 +72,16 @@ def _table(now: dict[tuple[Any, str], int], before: dict[tuple[Any, str], int],
     area_keys = sorted(set(area_now) | set(area_before),
                        key=lambda a: (-area_now[a], -area_before[a], _area_name(areas, a)))
     cat_keys = sorted(set(cat_now) | set(cat_before), key=lambda c: (-cat_now[c], c))
+    top = cat_keys[:TABLE_COLUMNS]
     return {
         "areas": [{"code": _area_code(areas, a), "name": _area_name(areas, a),
                    **row(a, area_now, area_before, area_year),
                    "cells": {c: [now.get((a, c), 0), before.get((a, c), 0)] for c in cat_keys
-                             if now.get((a, c)) or before.get((a, c))}} for a in area_keys],
+                             if now.get((a, c)) or before.get((a, c))},
+                   "other": area_now[a] - sum(now.get((a, c), 0) for c in top)}
+                  for a in area_keys],
+        "columns": top,
+        "other": sum(cat_now[c] for c in cat_keys[TABLE_COLUMNS:]),
         "categories": [{"code": c, **row(c, cat_now, cat_before, cat_year)} for c in cat_keys],
         "total": {"current": sum(now.values()), "previous": sum(before.values()),
                   "last_year": sum(year.values()),
@@ -96,22 +103,22 @@ def _shapes(areas: dict[int, Area]) -> list[geo.AreaShape]:
             for a in areas.values() if a.is_active and a.geometry.get("type") == "MultiPolygon"]
 
 
-def hotspots(now: dict[tuple[int, int], tuple[int, int]],
-             before: dict[tuple[int, int], tuple[int, int]], areas: dict[int, Area],
+def hotspots(now: dict[tuple[int, int], int], before: dict[tuple[int, int], int],
+             areas: dict[int, Area],
              limit: int = HOTSPOTS_SHOWN) -> list[dict[str, Any]]:
     """Cells with at least ``HOTSPOT_MIN`` reports, the most first; ``is_new`` when the cell
     was not a hot spot in the previous period."""
     shapes = _shapes(areas)
-    ranked = sorted(((key, n, dark) for key, (n, dark) in now.items() if n >= HOTSPOT_MIN),
+    ranked = sorted(((key, n) for key, n in now.items() if n >= HOTSPOT_MIN),
                     key=lambda item: (-item[1], item[0]))[:limit]
     found = []
-    for (x, y), n, dark in ranked:
+    for (x, y), n in ranked:
         cell = grid.Cell(x, y)
         lat, lon = cell.centre
         shape = geo.find_area(shapes, lon, lat)
-        previous = before.get((x, y), (0, 0))[0]
+        previous = before.get((x, y), 0)
         found.append({"cell": cell.id, "lat": round(lat, 5), "lon": round(lon, 5), "count": n,
-                      "dark": dark, "previous": previous, "is_new": previous < HOTSPOT_MIN,
+                      "previous": previous, "is_new": previous < HOTSPOT_MIN,
                       "area": shape.name if shape else ""})
     return found
 

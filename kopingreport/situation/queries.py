@@ -8,12 +8,12 @@ Which reports count: every report received in the period except those closed as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from kopingreport.reports.models import Report
@@ -53,7 +53,7 @@ def _dark(sun: Any) -> sa.ColumnElement[bool]:
     return sa.or_(Report.occurred_at < sun.c.dawn_at, Report.occurred_at >= sun.c.dusk_at)
 
 
-def _select(f: Filters, *columns: Any, sun: Any = None) -> sa.Select[Any]:
+def select_reports(f: Filters, *columns: Any, sun: Any = None) -> sa.Select[Any]:
     """SELECT ``columns`` FROM reports (joined to the sun's day when needed) WHERE filters.
 
     The optional filters use ``+column`` so that SQLite keeps the created_at range index.
@@ -81,36 +81,9 @@ def _select(f: Filters, *columns: Any, sun: Any = None) -> sa.Select[Any]:
 def area_category_counts(session: Session, f: Filters) -> dict[tuple[int | None, str], int]:
     """Reports per (area id, category) in the period."""
     count = sa.func.count()
-    query = _select(f, Report.area_id, Report.category, count).group_by(
+    query = select_reports(f, Report.area_id, Report.category, count).group_by(
         Report.area_id, Report.category)
     return {(area, category): n for area, category, n in session.execute(query)}
-
-
-@dataclass(frozen=True)
-class Period:
-    """One column of a trend: a label and its [start, end) in UTC."""
-
-    key: str
-    start: datetime
-    end: datetime
-
-
-def counts_by_period(session: Session, f: Filters, periods: Sequence[Period]
-                     ) -> dict[tuple[str, int | None, str], int]:
-    """Reports per (period key, area id, category): one pass, each period an index range."""
-    if not periods:
-        return {}
-    rows = [sa.select(sa.literal(p.key, sa.String).label("key"),
-                      sa.literal(p.start, Report.created_at.type).label("starts"),
-                      sa.literal(p.end, Report.created_at.type).label("ends"))
-            for p in periods]
-    buckets = sa.union_all(*rows).cte("buckets")
-    whole = f.moved(min(p.start for p in periods), max(p.end for p in periods))
-    query = (_select(whole, buckets.c.key, Report.area_id, Report.category, sa.func.count())
-             .join(buckets, sa.and_(Report.created_at >= buckets.c.starts,
-                                    Report.created_at < buckets.c.ends))
-             .group_by(buckets.c.key, Report.area_id, Report.category))
-    return {(key, area, category): n for key, area, category, n in session.execute(query)}
 
 
 def _cell_columns() -> tuple[Any, Any]:
@@ -125,33 +98,11 @@ def _in_grid(query: sa.Select[Any]) -> sa.Select[Any]:
     return query.where(Report.lat.between(min_lat, max_lat), Report.lon.between(min_lon, max_lon))
 
 
-def cell_counts(session: Session, f: Filters) -> dict[tuple[int, int], tuple[int, int]]:
-    """Reports with a point per 250 m cell: (x, y) → (count, of which in the dark)."""
-    sun = _sun()
+def cell_counts(session: Session, f: Filters) -> dict[tuple[int, int], int]:
+    """Reports with a point per 250 m cell: (x, y) → count."""
     x, y = _cell_columns()
-    dark = sa.func.sum(sa.case((_dark(sun), 1), else_=0))
-    query = _in_grid(_select(f, x, y, sa.func.count(), dark, sun=sun)).group_by(x, y)
-    return {(cx, cy): (n, int(d or 0)) for cx, cy, n, d in session.execute(query)}
-
-
-def cell_counts_by_period(session: Session, f: Filters, periods: Sequence[Period]
-                          ) -> dict[tuple[int, int], dict[str, int]]:
-    """Reports per 250 m cell and period: (x, y) → {period key: count}."""
-    rows = [sa.select(sa.literal(p.key, sa.String).label("key"),
-                      sa.literal(p.start, Report.created_at.type).label("starts"),
-                      sa.literal(p.end, Report.created_at.type).label("ends"))
-            for p in periods]
-    buckets = sa.union_all(*rows).cte("buckets")
-    whole = f.moved(min(p.start for p in periods), max(p.end for p in periods))
-    x, y = _cell_columns()
-    query = (_in_grid(_select(whole, buckets.c.key, x, y, sa.func.count()))
-             .join(buckets, sa.and_(Report.created_at >= buckets.c.starts,
-                                    Report.created_at < buckets.c.ends))
-             .group_by(buckets.c.key, x, y))
-    found: dict[tuple[int, int], dict[str, int]] = {}
-    for key, cx, cy, n in session.execute(query):
-        found.setdefault((cx, cy), {})[key] = n
-    return found
+    query = _in_grid(select_reports(f, x, y, sa.func.count())).group_by(x, y)
+    return {(cx, cy): n for cx, cy, n in session.execute(query)}
 
 
 def hour_counts(session: Session, f: Filters) -> list[tuple[str, bool, int]]:
@@ -160,13 +111,13 @@ def hour_counts(session: Session, f: Filters) -> list[tuple[str, bool, int]]:
     sun = _sun()
     hour = utc_hour(Report.occurred_at).label("hour")
     dark = sa.case((_dark(sun), 1), else_=0).label("dark")
-    query = _select(f, hour, dark, sa.func.count(), sun=sun).group_by(hour, dark)
+    query = select_reports(f, hour, dark, sa.func.count(), sun=sun).group_by(hour, dark)
     return [(h, bool(d), n) for h, d, n in session.execute(query)]
 
 
 def reporter_counts(session: Session, f: Filters) -> dict[tuple[str, int | None], int]:
     """Reports per (reporter kind, organisation id)."""
-    query = _select(f, Report.reporter_kind, Report.organisation_id, sa.func.count()).group_by(
+    query = select_reports(f, Report.reporter_kind, Report.organisation_id, sa.func.count()).group_by(
         Report.reporter_kind, Report.organisation_id)
     return {(kind, org): n for kind, org, n in session.execute(query)}
 
@@ -174,7 +125,7 @@ def reporter_counts(session: Session, f: Filters) -> dict[tuple[str, int | None]
 def place_counts(session: Session, f: Filters, limit: int = 10) -> list[tuple[str, int]]:
     """The place names reporters typed most often (trimmed, case-folded)."""
     name = sa.func.lower(sa.func.trim(Report.place)).label("place")
-    query = (_select(f, name, sa.func.count().label("n")).where(Report.place.is_not(None),
+    query = (select_reports(f, name, sa.func.count().label("n")).where(Report.place.is_not(None),
                                                                  Report.place != "")
              .group_by(name).order_by(sa.desc("n"), name).limit(limit))
     return [(p, n) for p, n in session.execute(query)]
@@ -185,7 +136,7 @@ def points(session: Session, f: Filters, limit: int) -> tuple[list[dict[str, Any
     sun = _sun()
     columns = (Report.id, Report.reference, Report.category, Report.lat, Report.lon,
                sa.case((_dark(sun), True), else_=False).label("dark"))
-    base = _in_grid(_select(f, *columns, sun=sun))
+    base = _in_grid(select_reports(f, *columns, sun=sun))
     total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     rows = session.execute(base.order_by(Report.created_at.desc()).limit(limit))
     return [{"id": i, "reference": ref, "category": cat, "lat": lat, "lon": lon,
@@ -210,8 +161,8 @@ def ensure_sun_days(session: Session, first: date, last: date) -> int:
             if sun.dawn is not None and sun.dusk is not None:
                 rows.append({"day": day, "dawn_at": sun.dawn, "dusk_at": sun.dusk})
     if rows:
-        insert = (sa.dialects.postgresql.insert if session.get_bind().dialect.name ==
-                  "postgresql" else sa.dialects.sqlite.insert)
+        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
         session.execute(insert(SunDay.__table__).on_conflict_do_nothing(), rows)
         session.flush()
     return len(rows)

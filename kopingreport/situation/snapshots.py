@@ -9,17 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kopingreport.i18n import _l
+from kopingreport.situation.errors import SituationError
 from kopingreport.situation import picture
 from kopingreport.situation.models import Snapshot
 from kopingreport.situation.params import Choice, local_midnight
-
-
-class SnapshotError(ValueError):
-    """A refused snapshot; ``message`` is translated, ``field`` names the form field."""
-
-    def __init__(self, message: Any, field: str) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 def freeze(session: Session, actor: Any, choice: Choice, meeting_on: date, title: str
@@ -27,7 +20,7 @@ def freeze(session: Session, actor: Any, choice: Choice, meeting_on: date, title
     """Store the picture of ``choice`` (computed afresh, not from the cache) for a meeting."""
     title = title.strip()
     if not title:
-        raise SnapshotError(_l("Give the snapshot a title."), "title")
+        raise SituationError(_l("Give the snapshot a title."), "title")
     data = picture.build(session, choice, use_cache=False)
     snapshot = Snapshot(meeting_on=meeting_on, title=title[:150],
                         period_start=local_midnight(choice.first),

@@ -66,10 +66,26 @@ def _grid_index_pg(element: grid_index, compiler: Any, **kw: Any) -> str:
     return f"CAST(FLOOR({compiler.process(list(element.clauses)[0], **kw)}) AS INTEGER)"
 
 
-def no_index(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """``+column``: the same value, but the planner cannot use an index on it.
+class no_index(FunctionElement[Any]):  # noqa: N801
+    """``+column`` on SQLite: the same value, but the planner cannot use an index on it.
 
-    SQLite otherwise prefers a one-column index (``area_id``) to the range index on
-    ``created_at`` and reads every report of the area (pwa-perf-security.md §4).
+    SQLite otherwise may prefer a one-column index (``area_id``, ``state``) to the range
+    index on ``created_at`` and read every report of the area (pwa-perf-security.md §4).
+    PostgreSQL plans by statistics and gets the plain column.
     """
-    return sa.literal_column(f"+{column.table.name}.{column.name}", column.type)  # type: ignore[attr-defined]
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(no_index, "sqlite")
+def _no_index_sqlite(element: no_index, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(list(element.clauses)[0], **kw)}"
+
+
+@compiles(no_index, "postgresql")
+def _no_index_pg(element: no_index, compiler: Any, **kw: Any) -> str:
+    return compiler.process(list(element.clauses)[0], **kw)

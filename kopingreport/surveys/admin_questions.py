@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from kopingreport.db import get_session
 from kopingreport.security import require
@@ -107,7 +108,7 @@ def _question_page(form: Any, survey: Survey, question: SurveyQuestion | None,
 
 def _save(survey: Survey, question: SurveyQuestion | None) -> ResponseReturnValue:
     form, session = QuestionForm(), get_session()
-    form.section.choices = [(str(s.id), tr(s.title, "sv") or str(s.position + 1))
+    form.section.choices = [SelectChoice(str(s.id), tr(s.title, "sv") or str(s.position + 1))
                             for s in survey.sections]
     if request.method == "GET":
         _prefill(form, survey, question)
@@ -129,7 +130,7 @@ def _prefill(form: Any, survey: Survey, question: SurveyQuestion | None) -> None
         form.fill(question)
         return
     wanted = request.args.get("section", "")
-    form.section.data = wanted if wanted in {c[0] for c in form.section.choices} \
+    form.section.data = wanted if wanted in {c.value for c in form.section.choices} \
         else str(survey.sections[-1].id)
     kind = request.args.get("kind", "")
     form.kind.data = kind if kind in set(QuestionKind) else QuestionKind.SINGLE.value

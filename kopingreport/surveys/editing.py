@@ -180,13 +180,14 @@ def move_question(session: Session, actor: Any, question: SurveyQuestion, step: 
     """Move a question one place up (-1) or down (+1) within its section."""
     survey = question.section.survey
     require_draft(survey)
-    siblings = question.section.questions
+    siblings = list(question.section.questions)
     index = siblings.index(question)
     target = index + step
     if 0 <= target < len(siblings):
         siblings[index], siblings[target] = siblings[target], siblings[index]
-        _renumber(siblings)
+        _renumber(siblings)  # positions only: the collection itself is left alone
     session.flush()
+    session.expire(question.section, ["questions"])
 
 
 def delete_question(session: Session, actor: Any, question: SurveyQuestion) -> None:

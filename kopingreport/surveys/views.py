@@ -90,7 +90,7 @@ def render_attempt(attempt: flow.Attempt, status: int = 200, *, preview: bool = 
         needs_files=flow.kind_needs_files(survey), action=request.path)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "private, no-store"
-    return device.remember(response, survey, token) if is_new else response
+    return device.remember(response, survey, token) if is_new and not preview else response
 
 
 @bp.get("/surveys/<int:survey_id>")

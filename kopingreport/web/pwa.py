@@ -124,3 +124,11 @@ def plural_messages() -> dict[str, dict[str, str]]:
 
 
 bp.add_app_template_global(plural_messages)
+
+
+@bp.after_app_request
+def _content_language(response: Response) -> Response:
+    """Pages say their language, so the service worker keeps its offline copies in one."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Language", current_locale())
+    return response

@@ -187,7 +187,7 @@
     return withLock(() => change(id, (item) => {
       if (!item) return undefined;
       return Object.assign(item, changes, {
-        state: "waiting", errors: null, nextAt: 0, lockedUntil: 0,
+        state: "waiting", errors: null, nextAt: 0, lockedUntil: 0, attempts: 0,
         updatedAt: Date.now(), key: item.newKey ? uuid() : item.key, newKey: false,
       });
     })).then(changed);
@@ -199,13 +199,15 @@
   function start() {
     if (started || !scope.document) return;
     started = true;
-    const again = () => flush().then(retryLater, () => retryLater([]));
-    scope.addEventListener("online", again);
+    // The connection coming back and the app starting are worth a try at once; the timer and
+    // switching back to the app respect the back-off.
+    const again = (force) => flush({ force: force === true }).then(retryLater, () => retryLater([]));
+    scope.addEventListener("online", () => again(true));
     scope.document.addEventListener("visibilitychange", () => {
       if (scope.document.visibilityState === "visible") again();
     });
     start.again = again;
-    again();
+    again(true);
   }
   function retryLater(results) {
     clearTimeout(timer);

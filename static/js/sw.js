@@ -17,8 +17,7 @@ async function precache(cache) {
   await cache.addAll(CONFIG.pages.map((url) => new Request(url, { credentials: "same-origin", cache: "no-cache" })));
   await cache.addAll(CONFIG.assets);
   const start = await cache.match(CONFIG.pages[0]);
-  const lang = start && /<html lang="([a-z]{2,3})"/.exec(await start.text());
-  if (lang) await cache.put(LANG_KEY, new Response(lang[1]));
+  if (start && language(start)) await cache.put(LANG_KEY, new Response(language(start)));
 }
 
 self.addEventListener("install", (event) => {
@@ -35,16 +34,26 @@ self.addEventListener("activate", (event) => {
     .then(() => self.clients.claim()));
 });
 
-/* Re-fetch the cached pages when the person has switched language. */
-async function relanguage(lang) {
-  const cache = await caches.open(CACHE);
+/* The language of the cached pages: the one the person last saw. */
+async function shellLanguage(cache) {
   const had = await cache.match(LANG_KEY);
-  if (had && (await had.text()) === lang) return;
-  await Promise.all(CONFIG.pages.map(async (url) => {
-    const res = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
-    if (res.ok) await cache.put(url, res);
-  }));
-  await cache.put(LANG_KEY, new Response(lang));
+  return had ? had.text() : "";
+}
+const language = (res) => res.headers.get("Content-Language") || "";
+
+/* Re-fetch the cached pages when the person has switched language (one switch at a time). */
+let switching = Promise.resolve();
+function relanguage(lang) {
+  switching = switching.catch(() => {}).then(async () => {
+    const cache = await caches.open(CACHE);
+    if ((await shellLanguage(cache)) === lang) return;
+    await cache.put(LANG_KEY, new Response(lang));
+    await Promise.all(CONFIG.pages.map(async (url) => {
+      const res = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+      if (res.ok && language(res) === lang && (await shellLanguage(cache)) === lang) await cache.put(url, res);
+    }));
+  });
+  return switching;
 }
 
 self.addEventListener("message", (event) => {
@@ -66,11 +75,16 @@ function timeout(ms) { return new Promise((resolve) => { setTimeout(resolve, ms)
 async function page(request, url) {
   const cache = await caches.open(CACHE);
   const shell = CONFIG.pages.includes(url.pathname);
-  const network = fetch(request).then((res) => {
-    if (shell && res.ok && res.type === "basic" && !res.redirected) cache.put(url.pathname, res.clone());
+  const network = fetch(request).then(async (res) => {
+    // Keep the fresh copy, if it is in the language of the other cached pages.
+    if (shell && res.ok && res.type === "basic" && !res.redirected &&
+        language(res) === (await shellLanguage(cache))) await cache.put(url.pathname, res.clone());
     return res;
   });
-  if (!shell) return network.catch(() => cache.match(CONFIG.offline));
+  // Other pages, and a change of language (?lang=), wait for the network.
+  if (!shell || url.searchParams.has("lang")) {
+    return network.catch(async () => (shell && (await cache.match(url.pathname))) || cache.match(CONFIG.offline));
+  }
   // A shell page: the network if it answers soon, otherwise the cached copy.
   const quick = await Promise.race([network.catch(() => null), timeout(TIMEOUT)]);
   if (quick && quick.status < 500) return quick;

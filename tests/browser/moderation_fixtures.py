@@ -174,7 +174,8 @@ def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_path))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", AXE_TAGS)
     return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
 
 

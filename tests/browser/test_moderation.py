@@ -74,6 +74,8 @@ def test_queue_detail_and_map_at_desktop_and_tablet(mod_page: Any, backlog: dict
         page.keyboard.press("j")
         page.keyboard.press("x")
         assert page.locator("#queue tbody tr.is-focused.is-selected").count() == 1
+        sticky = page.eval_on_selector(".filters", "el => getComputedStyle(el).position")
+        assert sticky == ("sticky" if size == "desktop" else "static")
         shot(page, screenshots, f"queue-{size}")
         page.goto(photo_detail)
         page.wait_for_selector("#case-map[data-map-ready]")
@@ -262,7 +264,8 @@ def test_keyboard_only_clears_a_backlog_of_200(mod_page: Any, backlog: dict[str,
     press(page, "k")
     assert int(DETAIL_URL.search(page.url).group(1)) == first
     page.keyboard.press("r")  # in review already: not offered, nothing happens
-    assert live_text(page) and int(DETAIL_URL.search(page.url).group(1)) == first
+    assert live_text(page) == page.get_attribute("#mod-live", "data-msg-not-allowed")
+    assert int(DETAIL_URL.search(page.url).group(1)) == first
     keys = iter(["a", "f", "n"])
     for _ in range(len(left) + 5):
         if QUEUE_URL.search(page.url):
@@ -281,3 +284,11 @@ def test_keyboard_only_clears_a_backlog_of_200(mod_page: Any, backlog: dict[str,
     assert {"accepted", "forwarded", "no_action"} <= set(final.values())
     assert set(waiting) <= audited(mod_app, "state"), "every change is in the audit trail"
     assert script_problems(page) == []
+
+
+def test_back_office_assets_stay_small() -> None:
+    """The back office's own CSS and scripts stay small (no clustering plugin, no framework)."""
+    static = Path(__file__).resolve().parents[2] / "static"
+    assert (static / "css" / "moderation.css").stat().st_size < 8 * 1024
+    assert (static / "js" / "moderation.js").stat().st_size < 16 * 1024
+    assert (static / "js" / "moderation-map.js").stat().st_size < 8 * 1024

@@ -31,7 +31,8 @@ def make_entry(app: Flask, email: str, *, area: str = "ullvi", state: str = "app
             utcnow() - timedelta(days=confirmed_days_ago)
         entry = NeighbourhoodContact(
             user=user, area=session.scalar(sa.select(Area).where(Area.code == area)),
-            street=extra.pop("street", f"{area.title()}gatan"), households=extra.pop("households", 10),
+            street=extra.pop("street", f"{area.title()}gatan"),
+            households=extra.pop("households", 10),
             sign_status=extra.pop("sign_status", "ok"), state=state, consent_at=utcnow(),
             consent_version="test", last_confirmed_at=confirmed,
             lat=point[0] if point else None, lon=point[1] if point else None, **extra)

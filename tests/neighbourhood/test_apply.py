@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from kopingreport.accounts.models import User
 from kopingreport.neighbourhood.models import NeighbourhoodContact
 from tests.factories import CENTRE, csrf_token, log_in, log_in_as, make_user
+from tests.test_translations import compiled_catalogs  # noqa: F401 (fixture)
 
 APPLY = "/neighbourhood-watch/apply"
 
@@ -132,11 +133,12 @@ def test_wrong_csrf_token_changes_nothing(client: FlaskClient, db_session) -> No
     assert count(db_session, NeighbourhoodContact) == 0
 
 
-def test_application_in_swedish_and_finnish(client: FlaskClient) -> None:
+def test_application_in_swedish_and_finnish(compiled_catalogs: None, client: FlaskClient
+                                            ) -> None:
     swedish = client.get(APPLY + "?lang=sv").get_data(as_text=True)
     assert "Ansök om att bli kontaktombud" in swedish and "Antal hushåll" in swedish
     finnish = client.get(APPLY + "?lang=fi").get_data(as_text=True)
-    assert '<html lang="fi"' in finnish and "Hae kontaktihenkilöksi" in finnish
+    assert '<html lang="fi"' in finnish and "Hae naapuriyhteistyön yhteyshenkilöksi" in finnish
     error = apply(client, "fi", households="abc").get_data(as_text=True)
     assert "Anna kokonaisluku" in error
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 

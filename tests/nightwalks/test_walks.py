@@ -18,6 +18,7 @@ from kopingreport.reports.services import ReportInput
 from kopingreport.reports.states import ReporterKind
 from kopingreport.web.fields import LOCAL_TZ
 from tests.factories import csrf_token, log_in, make_user, post_form
+from tests.test_translations import compiled_catalogs  # noqa: F401 (fixture)
 
 
 def make_walker(app: Flask, email: str, group: str = "Nattvandrarna i Köping",
@@ -221,7 +222,7 @@ def test_walks_of_another_association_are_closed(app: Flask) -> None:
     assert other.get("/nightwalks/999").status_code == 404
 
 
-def test_walk_flow_in_swedish_and_finnish(app: Flask) -> None:
+def test_walk_flow_in_swedish_and_finnish(compiled_catalogs: None, app: Flask) -> None:
     client, walker = walker_client(app)
     walk_id = make_walk(app, walker)
     swedish = client.get("/nightwalks/?lang=sv").get_data(as_text=True)

@@ -36,11 +36,12 @@ def make_survey(app: Flask, template: str | None = "ntu", *, publish: bool = Tru
 
 
 def form_state(client: FlaskClient, url: str) -> dict[str, str]:
-    """The hidden fields of the survey form on ``url`` (CSRF, key, device token, page)."""
-    html = client.get(url).get_data(as_text=True)
-    found = dict(HIDDEN_RE.findall(html))
-    assert "csrf_token" in found, html[:2000]
-    return found
+    """The hidden fields of the survey form on ``url`` (CSRF, key, device token, page); a
+    page without the form (e.g. "already answered") gives the CSRF token of another form."""
+    from tests.factories import csrf_token
+
+    found = dict(HIDDEN_RE.findall(client.get(url).get_data(as_text=True)))
+    return found if "csrf_token" in found else {"csrf_token": csrf_token(client, "/report")}
 
 
 def ntu_answers(questions: list[int], **overrides: Any) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def test_an_empty_survey_needs_a_question_and_a_swedish_title(session: Session) 
     with pytest.raises(builder.BuilderError):
         builder.create_survey(session, None, None, "   ")
     survey = builder.create_survey(session, None, None, "Ny enkät")
-    assert [str(p) for p in builder.publish_problems(survey)] == ["Add at least one question."]
+    assert [str(p) for p in builder.publish_problems(survey)] == ["Lägg till minst en fråga."]
     with pytest.raises(builder.BuilderError):
         builder.publish(session, None, survey)
     assert survey.state == SurveyState.DRAFT
@@ -123,7 +123,7 @@ def test_editing_options_keeps_their_values_and_checks_conditions(session: Sessi
             condition=[(source.id, "no-such-value")]))
     assert err.value.field == "condition"
     editing.move_question(session, None, follow, -1)
-    assert any("condition" in str(p) for p in builder.publish_problems(survey))
+    assert any("villkor" in str(p) for p in builder.publish_problems(survey))
     editing.delete_question(session, None, source)
     assert follow.condition is None and builder.publish_problems(survey) == []
 

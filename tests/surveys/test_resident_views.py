@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kopingreport.db import utcnow
 from kopingreport.surveys.models import SurveyAnswer, SurveyResponse
-from tests.factories import GPS_SECRET, jpeg_with_gps
+from tests.factories import GPS_SECRET, csrf_token, jpeg_with_gps
 from tests.surveys.helpers import NTU, form_state, make_survey, ntu_answers, send_all
 
 
@@ -101,8 +101,7 @@ def test_a_second_answer_from_the_same_device_is_refused_politely(
     again = client.get(f"/surveys/{survey['id']}?lang=sv")
     assert again.status_code == 200
     assert "Du har redan svarat på enkäten" in again.get_data(as_text=True)
-    state = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                     client.get("/report").get_data(as_text=True)).group(1)}
+    state = {"csrf_token": csrf_token(client, "/report")}
     repeat = client.post(f"/surveys/{survey['id']}", data={
         **state, **ntu_answers(survey["questions"]), "nav": "send"})
     assert repeat.status_code == 409

@@ -38,7 +38,8 @@ def populated(app: Flask) -> dict:
 
 
 def evening_table(html: str) -> str:
-    start = html.index("Hur trygg eller otrygg känner du dig när du går ut ensam")
+    """The data table of the evening-safety question (not its chart)."""
+    start = html.index("<table", html.index("Hur trygg eller otrygg känner du dig när du går"))
     return html[start:html.index("</table>", start)]
 
 

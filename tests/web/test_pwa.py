@@ -73,6 +73,10 @@ def test_pages_link_the_manifest_in_their_language(client: FlaskClient) -> None:
                      r'\?v=\w+">', html)
     assert re.search(r'<script src="/static/js/pwa.js\?v=\w+" defer></script>', html)
     assert 'href="/my-reports"' in html
+    # The service worker keeps its offline copies in one language, told by this header.
+    assert client.get("/report?lang=ar").headers["Content-Language"] == "ar"
+    assert client.get("/offline?lang=fi").headers["Content-Language"] == "fi"
+    assert "Content-Language" not in client.get("/api/v1/areas").headers
 
 
 def test_waiting_count_has_every_plural_form(client: FlaskClient) -> None:

@@ -1,0 +1,128 @@
+"""Monthly sums for long spans (the two-year lägesbild).
+
+A GROUP BY over two years of reports makes SQLite sort hundreds of thousands of rows (seconds
+at a million reports), so each complete Swedish calendar month is summed once into
+``situation_month_counts`` and a long span adds up its months. The current month is always
+counted live. A month's sums are recounted when they are more than a day old (a report may
+be rejected or merged later), or on request; adopting a lägesbild recounts every month first,
+so adopted figures are exact.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kopingreport.db import utcnow
+from kopingreport.situation import queries
+from kopingreport.situation.models import MonthCount, RollupMonth
+from kopingreport.situation.params import local_midnight, today
+from kopingreport.situation.picture import when
+
+#: Sums older than this are recounted when next used.
+MAX_AGE = timedelta(hours=24)
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of every month from ``first``'s month to ``last``'s month."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+@dataclass
+class MonthFigures:
+    """One month's counts along each dimension."""
+
+    areas: Counter[tuple[int | None, str]] = field(default_factory=Counter)
+    cells: Counter[tuple[int, int]] = field(default_factory=Counter)
+    hours: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    dark: int = 0
+    who: Counter[tuple[str, int | None]] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.areas.values())
+
+
+def count_live(session: Session, month: date) -> MonthFigures:
+    """A month counted from the reports themselves."""
+    f = queries.Filters(local_midnight(month), local_midnight(_next_month(month)))
+    picture = when(queries.hour_counts(session, f))
+    return MonthFigures(Counter(queries.area_category_counts(session, f)),
+                        Counter(queries.cell_counts(session, f)), picture["matrix"],
+                        picture["dark"], Counter(queries.reporter_counts(session, f)))
+
+
+def _store(session: Session, month: date, figures: MonthFigures) -> None:
+    session.execute(sa.delete(MonthCount).where(MonthCount.month == month))
+    session.execute(sa.delete(RollupMonth).where(RollupMonth.month == month))
+    session.add(RollupMonth(month=month, built_at=utcnow()))
+    session.flush()
+    rows: list[dict[str, Any]] = []
+    for (area, category), n in figures.areas.items():
+        rows.append({"dimension": "area", "key_a": str(area or ""), "key_b": category, "n": n})
+    for (x, y), n in figures.cells.items():
+        rows.append({"dimension": "cell", "key_a": f"{x}-{y}", "key_b": "", "n": n})
+    for weekday, hours in enumerate(figures.hours):
+        rows += [{"dimension": "hour", "key_a": str(weekday), "key_b": str(hour), "n": n}
+                 for hour, n in enumerate(hours) if n]
+    rows.append({"dimension": "dark", "key_a": "", "key_b": "", "n": figures.dark})
+    for (kind, org), n in figures.who.items():
+        rows.append({"dimension": "who", "key_a": kind, "key_b": str(org or ""), "n": n})
+    if rows:
+        session.execute(sa.insert(MonthCount), [{"month": month, "dark": 0, **r} for r in rows])
+    session.flush()
+
+
+def _load(session: Session, months: list[date]) -> dict[date, MonthFigures]:
+    found = {m: MonthFigures() for m in months}
+    rows = session.execute(sa.select(MonthCount.month, MonthCount.dimension, MonthCount.key_a,
+                                     MonthCount.key_b, MonthCount.n)
+                           .where(MonthCount.month.in_(months)))
+    for month, dimension, key_a, key_b, n in rows:
+        figures = found[month]
+        if dimension == "area":
+            figures.areas[(int(key_a) if key_a else None, key_b)] += n
+        elif dimension == "cell":
+            x, y = key_a.split("-")
+            figures.cells[(int(x), int(y))] += n
+        elif dimension == "hour":
+            figures.hours[int(key_a)][int(key_b)] += n
+        elif dimension == "dark":
+            figures.dark += n
+        else:
+            figures.who[(key_a, int(key_b) if key_b else None)] += n
+    return found
+
+
+def monthly(session: Session, first: date, last: date, *, recount: bool = False,
+            now: datetime | None = None) -> dict[date, MonthFigures]:
+    """Every month touching [first, last]: complete months from their sums (summed first when
+    missing, stale or ``recount``), the current and future months counted live."""
+    now = now or utcnow()
+    current = today().replace(day=1)
+    months = month_starts(first, last)
+    complete = [m for m in months if m < current]
+    built = dict(session.execute(sa.select(RollupMonth.month, RollupMonth.built_at)
+                                 .where(RollupMonth.month.in_(complete))).all()) if complete \
+        else {}
+    for month in complete:
+        if recount or month not in built or built[month] < now - MAX_AGE:
+            _store(session, month, count_live(session, month))
+    found = _load(session, complete) if complete else {}
+    for month in months:
+        if month >= current:
+            found[month] = count_live(session, month)
+    return found

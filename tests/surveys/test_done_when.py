@@ -1,0 +1,81 @@
+"""Issue #6 "done when", end to end through HTTP: the analyst builds and publishes a survey
+from a template, residents answer it in Swedish and Finnish, a second answer from the same
+device is refused politely, results show in charts and on the map with small cells
+suppressed; a safety walk goes from stops to a printed protocol with åtgärder tracked."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from kopingreport.surveys.models import SurveyQuestion, SurveyResponse
+from kopingreport.walks.models import Action
+from tests.factories import csrf_token, log_in_as
+from tests.surveys.helpers import NTU, ntu_answers, send_all
+from tests.walks.test_walks import add_stop, plan
+
+
+def test_survey_from_template_to_suppressed_results(app: Flask, client: FlaskClient,
+                                                    db_session: Session) -> None:
+    log_in_as(app, client, "analyst")
+    token = csrf_token(client, "/admin/surveys/")
+    created = client.post("/admin/surveys/new", data={"csrf_token": token, "template": "ntu"})
+    survey_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/admin/surveys/{survey_id}/publish",
+                       data={"csrf_token": token}).status_code == 303
+    ids = list(db_session.scalars(sa.select(SurveyQuestion.id).where(
+        SurveyQuestion.survey_id == survey_id).order_by(SurveyQuestion.section_id,
+                                                        SurveyQuestion.position)))
+    evening, places = f"q{ids[NTU['evening']]}", f"q{ids[NTU['unsafe_places']]}"
+    for number in range(7):  # seven phones, Swedish and Finnish
+        phone = app.test_client()
+        lang = "fi" if number % 2 else "sv"
+        feeling = "ganska_otrygg" if number < 6 else "mycket_otrygg"
+        sent = send_all(phone, survey_id, ntu_answers(ids, **{evening: feeling}), lang=lang)
+        assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
+        if number == 0:
+            again = send_all(phone, survey_id, ntu_answers(ids), lang=lang)
+            assert again.status_code == 409
+            assert "Du har redan svarat på enkäten" in again.get_data(as_text=True)
+    locales = db_session.scalars(sa.select(SurveyResponse.locale)).all()
+    assert sorted(locales) == ["fi"] * 3 + ["sv"] * 4
+    html = client.get(f"/admin/surveys/{survey_id}/results?lang=sv").get_data(as_text=True)
+    assert "Svar: <strong>7</strong>" in html and '<svg class="sv-chart-svg"' in html
+    start = html.index("<table", html.index("Hur trygg eller otrygg känner du dig när du går"))
+    table = html[start:html.index("</table>", start)]
+    assert re.search(r"Ganska otrygg</th>\s*<td colspan=\"2\">dold", table)  # 6 − 1 hidden
+    assert re.search(r"Mycket otrygg</th>\s*<td colspan=\"2\">färre än 5", table)
+    geo = client.get(f"/admin/surveys/{survey_id}/results.geojson").json
+    assert [f["properties"]["responses"] for f in geo["features"]] == [7]
+    assert f'data-geojson="/admin/surveys/{survey_id}/results.geojson?question=' in html
+    assert places  # the map question exists and was answered by everyone
+
+
+def test_safety_walk_from_stops_to_a_printed_protocol(app: Flask, client: FlaskClient,
+                                                      db_session: Session) -> None:
+    walk_id, link, token = plan(app, client)
+    for place, phone in (("Gångtunneln", app.test_client()), ("Busshållplatsen",
+                                                              app.test_client())):
+        assert add_stop(phone, link, place=place).status_code == 303
+    client.post(f"/admin/walks/{walk_id}/state", data={"csrf_token": token,
+                                                       "state": "finished"})
+    detail = client.get(f"/admin/walks/{walk_id}").get_data(as_text=True)
+    for stop_id in re.findall(r"/admin/walks/actions/new/(\d+)", detail):
+        assert client.post(f"/admin/walks/actions/new/{stop_id}", data={
+            "csrf_token": token, "title": "Byt till LED-armaturer", "owner_text": "Gatuavdelningen",
+            "due_on": "2026-12-31", "status": "planned"}).status_code == 303
+    action_id = db_session.scalars(sa.select(Action.id)).first()
+    assert client.post(f"/admin/walks/actions/{action_id}", data={
+        "csrf_token": token, "title": "Byt till LED-armaturer", "status": "done"}).status_code == 303
+    client.post(f"/admin/walks/{walk_id}/state", data={"csrf_token": token,
+                                                       "state": "published"})
+    printed = client.get(f"/admin/walks/{walk_id}/protocol?lang=sv").get_data(as_text=True)
+    assert "Protokoll: trygghetsvandring" in printed
+    assert printed.count("Byt till LED-armaturer") == 2 and "Åtgärdad" in printed
+    assert "Gångtunneln" in printed and "Busshållplatsen" in printed
+    public = app.test_client().get(f"/walks/{walk_id}/protocol?lang=fi")
+    assert public.status_code == 200 and "LED-armaturer" in public.get_data(as_text=True)
