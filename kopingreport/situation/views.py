@@ -126,5 +126,5 @@ def freeze() -> ResponseReturnValue:
             getattr(form, err.field).errors.append(err.message)
         else:
             session.commit()
-            return redirect(url_for("situation.snapshot", snapshot_id=snapshot.id), 303)
+            return redirect(url_for("situation_snapshots.snapshot", snapshot_id=snapshot.id), 303)
     return _page("situation/dashboard.html", freeze_form=form), 422  # type: ignore[return-value]

@@ -58,6 +58,9 @@
     form.querySelectorAll(".js-field-errors").forEach((el) => el.remove());
     form.querySelectorAll(".js-has-error").forEach((el) => el.classList.remove("has-error", "js-has-error"));
     form.querySelectorAll("[data-js-invalid]").forEach((el) => {
+      const described = (el.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && $(id));
+      if (described.length) el.setAttribute("aria-describedby", described.join(" "));
+      else el.removeAttribute("aria-describedby");
       el.removeAttribute("aria-invalid");
       el.removeAttribute("data-js-invalid");
     });
@@ -241,6 +244,10 @@
     }
   }
   form.addEventListener("input", renew);
+  // Back from the receipt (back/forward cache): the sent report is done, start a new one.
+  window.addEventListener("pageshow", (e) => {
+    if (e.persisted && current) Outbox.get(current.id).then((item) => { if (!item) startOver(); });
+  });
   window.addEventListener("pagehide", () => { if (current && !busy) Outbox.lease(current.id, 0).catch(() => {}); });
 
   // The offline copy of the form is cached without its query (/report?nightwalk=12): the

@@ -62,20 +62,22 @@
     }).then((res) => res.json().then((data) => ({ status: res.status, data }), () => ({ status: res.status, data: null })),
              () => ({ status: 0, data: null }));
   }
-  /* Send what waits; resolves to the keys the server has now received. */
-  let flushing = false;
+  /* Send what waits; resolves to the keys the server has now received. A call while a
+     round is under way gets that round's result. */
+  let running = null;
   function flush() {
-    if (flushing || !window.indexedDB) return Promise.resolve([]);
-    flushing = true;
-    const received = [];
-    return waiting().then(async (items) => {
+    if (!window.indexedDB) return Promise.resolve([]);
+    running = running || waiting().then(async (items) => {
+      const received = [];
       for (const item of items || []) {
         const { status } = await post(item);
         if (status === 0 || status >= 500 || status === 429) break; // still offline: try later
         await forget(item.key); // received, refused as a repeat, or invalid: nothing to retry
         if (status === 201) received.push(item.key);
       }
-    }).catch(() => {}).then(() => received).finally(() => { flushing = false; });
+      return received;
+    }).catch(() => []).finally(() => { running = null; });
+    return running;
   }
   window.addEventListener("online", flush);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") flush(); });

@@ -124,10 +124,12 @@ def browser(pw: Any) -> Iterator[Any]:
 
 
 def context_options(base_url: str, locale: str = "sv-SE", **extra: Any) -> dict[str, Any]:
-    """Phone size in Köping with geolocation allowed."""
+    """Phone size in Köping with geolocation allowed (and Background Sync, which Chrome
+    grants by default but a Playwright context does not)."""
     options: dict[str, Any] = {
         "base_url": base_url, "viewport": PHONE, "locale": locale, "geolocation": KOPING,
-        "permissions": ["geolocation", "clipboard-read", "clipboard-write"], "device_scale_factor": 1, "has_touch": False,
+        "permissions": ["geolocation", "clipboard-read", "clipboard-write", "background-sync"],
+        "device_scale_factor": 1, "has_touch": False,
     }
     options.update(extra)
     return options

@@ -60,6 +60,15 @@ def photo_count(database_url: str, reference: str) -> int:
         engine.dispose()
 
 
+def wait_for_promise(page: Any, expression: str, seconds: float = 15) -> None:
+    """Until an async expression in the page is truthy (``wait_for_function`` takes a returned
+    promise itself as truthy, without waiting for it)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def wait_for_service_worker(page: Any) -> None:
     """Until the service worker controls the page (it claims clients when it activates)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
@@ -121,7 +130,8 @@ def test_online_report_with_photo_shrunk_on_the_phone(
     page.set_input_files("#photos", str(original))
     page.click(SUBMIT)
     reference = receipt_reference(page)
-    assert stored(live_database, marker) == [(reference, f"Trasig gatlampa vid busshållplatsen {marker}")]
+    text = f"Trasig gatlampa vid busshållplatsen {marker}"
+    assert stored(live_database, marker) == [(reference, text)]
 
     upload = next(u for u in reversed(api_uploads.uploads)
                   if marker.encode() in u["body"])
@@ -153,6 +163,28 @@ def test_online_report_with_photo_shrunk_on_the_phone(
     assert page.locator("#waiting-list li").count() == 0
 
 
+def test_outside_the_municipality_asks_for_confirmation(make_page: Any,
+                                                        live_database: str) -> None:
+    """The API's 422 on ``lat``: shown at the place, the person ticks the box, then it goes."""
+    marker = uuid.uuid4().hex[:10]
+    page = make_page(geolocation={"latitude": 59.3293, "longitude": 18.0686, "accuracy": 30})
+    page.goto("/report")
+    assert page.locator("#confirm-outside-field").is_hidden()
+    fill_report(page, f"Trasig belysning vid infarten {marker}")
+    page.click(SUBMIT)
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert summary.locator("a[href='#where']").count() == 1
+    assert page.locator("#where .js-field-errors").is_visible()
+    assert page.locator("#confirm-outside-field").is_visible()
+    assert page.locator("#outbox-note").is_visible(), "kept on the phone meanwhile"
+    page.check("#confirm_outside")
+    page.click(SUBMIT)
+    reference = receipt_reference(page)
+    assert stored(live_database, marker) == [(reference, f"Trasig belysning vid infarten {marker}")]
+    assert page.locator("#outbox-note").is_hidden()
+
+
 # --- 2. offline: outbox, app shell, delivery once ----------------------------------------------
 
 def test_offline_report_waits_survives_reload_and_is_delivered_once(
@@ -167,14 +199,15 @@ def test_offline_report_waits_survives_reload_and_is_delivered_once(
 
     context.set_offline(True)
     fill_report(page, f"Mörk gångtunnel, lampan trasig {marker}")
+    assert "15" in page.inner_text("#position-status"), "the position and its accuracy, offline"
     page.click(SUBMIT)
     page.wait_for_selector("#queued:not([hidden])")
     assert page.locator("#report-form").is_hidden()
     assert waiting_count(page).startswith("1 ")
     page.screenshot(path=str(screenshots / "sv-offline-queued.png"), full_page=True)
     # Chromium also gets a Background Sync registration (Safari has none: timers instead).
-    page.wait_for_function("() => navigator.serviceWorker.ready"
-                           ".then(r => r.sync.getTags()).then(t => t.includes('outbox'))")
+    wait_for_promise(page, "navigator.serviceWorker.ready"
+                     ".then(r => r.sync.getTags()).then(t => t.includes('outbox'))")
 
     # Reload without a connection: the service worker serves the app shell from its cache.
     response = page.reload()
@@ -343,10 +376,11 @@ def test_new_version_offers_reload_and_drops_the_old_cache(
     page.wait_for_selector("#update-note:not([hidden])", timeout=15_000)
     with page.expect_navigation():
         page.click("#update-reload")
-    page.wait_for_function("() => caches.keys().then(k => k.length === 1)")
+    wait_for_promise(page, "caches.keys().then(k => k.length === 1)")
     new = page.evaluate("caches.keys()")
     assert new != old
-    cached = page.evaluate(f"caches.open('{new[0]}').then(c => c.keys()).then(r => r.map(x => x.url))")
+    cached = page.evaluate(
+        f"caches.open('{new[0]}').then(c => c.keys()).then(r => r.map(x => x.url))")
     assert any("/static/vendor/leaflet/leaflet.css?v=" in url for url in cached)
     assert page.locator("#update-note").is_hidden()
 
@@ -355,13 +389,15 @@ def test_offline_pages_follow_the_chosen_language(page: Any) -> None:
     page.goto("/")
     wait_for_service_worker(page)
     page.goto("/?lang=ar")  # the person picks Arabic (cookie); the cached pages follow
-    page.wait_for_function("""() => caches.keys()
-        .then(k => caches.open(k[0])).then(c => c.match('/report')).then(r => r.text())
-        .then(t => t.includes('<html lang="ar"'))""", timeout=15_000)
+    assert page.locator("html").get_attribute("lang") == "ar"
+    for path in ("/", "/report", "/offline", "/my-reports"):
+        wait_for_promise(page, f"""caches.keys().then(k => caches.open(k[0]))
+            .then(c => c.match('{path}'))
+            .then(r => !!r && r.headers.get('Content-Language') === 'ar')""")
     page.context.set_offline(True)
     response = page.goto("/report")
     assert response is not None and response.from_service_worker
-    assert page.locator("html").get_attribute("lang") == "ar", (response.headers, page.evaluate("""() => caches.keys().then(k => caches.open(k[0])).then(c => Promise.all(['/', '/report', '/__shell-lang'].map(u => c.match(u).then(r => r ? r.text().then(t => u + ':' + (r.headers.get('Content-Language')) + ':' + t.slice(0, 30)) : u + ':none'))))"""), page.evaluate("caches.keys()"))
+    assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.context.set_offline(False)
 

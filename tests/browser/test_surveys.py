@@ -56,8 +56,7 @@ def answer_required(page: Any) -> None:
 
 
 def test_one_page_with_javascript_conditions_and_a_map_point(
-        make_page: Any, survey_id: int, live_database: str, screenshots: Path,
-        axe_path: Path) -> None:
+        make_page: Any, survey_id: int, live_database: str, screenshots: Path) -> None:
     page = make_page("sv-SE")
     page.goto(f"/surveys/{survey_id}?lang=sv")
     assert page.locator(".sv-section:visible").count() == 5  # one page
@@ -71,8 +70,6 @@ def test_one_page_with_javascript_conditions_and_a_map_point(
     assert "Svara på frågan." in page.locator("#error-summary").inner_text()
     answer_required(page)
     assert stays_in.is_hidden()
-    violations = run_axe(page, axe_path)
-    assert not violations, describe(violations)
     places = question(page, 11)
     places.scroll_into_view_if_needed()
     page.wait_for_selector(f"#{places.get_attribute('data-question')}-map.leaflet-container")
@@ -133,7 +130,7 @@ def test_page_by_page_without_javascript(make_page: Any, survey_id: int, live_da
 @pytest.mark.parametrize("lang,locale", [("sv", "sv-SE"), ("fi", "fi-FI"), ("ar", "ar")])
 def test_the_survey_pages_at_phone_size(make_page: Any, survey_id: int, screenshots: Path,
                                         axe_path: Path, lang: str, locale: str) -> None:
-    page = make_page(locale)
+    page = make_page(locale, bypass_csp=True)  # axe-core is injected as an inline script
     page.goto(f"/surveys?lang={lang}")
     page.screenshot(path=str(screenshots / f"{lang}-surveys.png"), full_page=True)
     page.goto(f"/surveys/{survey_id}?lang={lang}")

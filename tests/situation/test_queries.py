@@ -1,0 +1,111 @@
+"""The lägesbild's SQL aggregates on SQLite and PostgreSQL: what counts, Swedish-time periods,
+grid cells, hours and darkness, and the query plans (the created_at range index)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Flask
+
+from kopingreport.db import get_session
+from kopingreport.situation import grid, picture, queries
+from kopingreport.situation.params import Choice
+from tests.situation.helpers import NYGARD, TORGET, add_reports, local, many
+
+DAY = (2026, 3, 10)
+
+
+def _choice(**kwargs: object) -> Choice:
+    return Choice(date(2026, 3, 1), date(2026, 3, 14), **kwargs)  # type: ignore[arg-type]
+
+
+def test_counts_follow_swedish_days_and_skip_rejected_and_duplicates(app: Flask) -> None:
+    add_reports(app, [
+        {"created_at": local(2026, 3, 1, 0, 10), "category": "graffiti"},
+        {"created_at": local(2026, 3, 14, 23, 50), "category": "graffiti"},
+        {"created_at": local(2026, 3, 15, 0, 10), "category": "graffiti"},  # next period
+        {"created_at": local(2026, 2, 28, 23, 50), "category": "graffiti"},  # previous
+        {"created_at": local(2026, 3, 5, 12), "state": "rejected"},
+        {"created_at": local(2026, 3, 5, 12), "state": "duplicate"},
+        {"created_at": local(2026, 3, 5, 12), "area": "nygard-skogsbrynet"},
+        {"created_at": local(2025, 3, 5, 12), "area": "nygard-skogsbrynet"},  # last year
+    ])
+    with app.app_context():
+        found = picture.build(get_session(), _choice(), use_cache=False)
+    total = found["table"]["total"]
+    assert (total["current"], total["previous"], total["last_year"]) == (3, 1, 1)
+    assert total["vs_previous"] == {"delta": 2, "pct": 200}
+    cells = {a["code"]: a["cells"] for a in found["table"]["areas"]}
+    assert cells["centrum"]["graffiti"] == [2, 1]
+    assert cells["nygard-skogsbrynet"]["vandalism"] == [1, 0]
+
+
+def test_grid_cells_in_sql_match_python(app: Flask) -> None:
+    points = [TORGET, NYGARD, (59.4301, 15.4901), (59.7299, 16.2599), (59.596, 15.848)]
+    add_reports(app, [{"created_at": local(*DAY, 12), "lat": lat, "lon": lon}
+                      for lat, lon in points])
+    with app.app_context():
+        f = _choice().filters(picture.area_lookup(get_session())[0])
+        found = queries.cell_counts(get_session(), f)
+    expected: dict[tuple[int, int], int] = {}
+    for lat, lon in points:
+        cell = grid.cell_of(lat, lon)
+        expected[(cell.x, cell.y)] = expected.get((cell.x, cell.y), 0) + 1
+    assert found == expected
+
+
+def test_hours_are_swedish_time_and_darkness_comes_from_the_sun(app: Flask) -> None:
+    add_reports(app, [
+        {"created_at": local(*DAY, 23), "occurred_at": local(*DAY, 2, 30)},   # Tue, dark
+        {"created_at": local(*DAY, 23), "occurred_at": local(*DAY, 12, 15)},  # Tue, light
+        {"created_at": local(*DAY, 23), "occurred_at": local(*DAY, 19, 45)},  # after dusk
+    ])
+    with app.app_context():
+        found = picture.build(get_session(), _choice(), use_cache=False)
+        dark_only = picture.build(get_session(), _choice(dark_only=True), use_cache=False)
+    when = found["when"]
+    assert when["matrix"][1][2] == 1 and when["matrix"][1][12] == 1 and when["matrix"][1][19] == 1
+    assert (when["dark"], when["total"]) == (2, 3)
+    assert dark_only["table"]["total"]["current"] == 2
+
+
+def test_hot_spots_flag_new_places(app: Flask) -> None:
+    add_reports(app, many(4, created_at=local(*DAY, 20), lat=TORGET[0], lon=TORGET[1])
+                + many(3, created_at=local(*DAY, 20), lat=NYGARD[0], lon=NYGARD[1])
+                + many(3, created_at=local(2026, 2, 20, 20), lat=NYGARD[0], lon=NYGARD[1]))
+    with app.app_context():
+        spots = picture.build(get_session(), _choice(), use_cache=False)["hotspots"]
+    assert [(s["count"], s["is_new"]) for s in spots] == [(4, True), (3, False)]
+    assert spots[0]["area"] == "Centrum"
+
+
+def _plan(session: sa.orm.Session, query: sa.Select[object]) -> str:
+    compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    if session.get_bind().dialect.name == "sqlite":
+        rows = session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+        return " ".join(str(r[-1]) for r in rows)
+    session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    return " ".join(r[0] for r in session.execute(sa.text(f"EXPLAIN {compiled}")))
+
+
+def test_query_plans_use_the_created_at_index_even_with_filters(app: Flask) -> None:
+    """The SQLite planner pitfall (pwa-perf-security.md §4): with an area or category filter
+    SQLite must still walk the created_at range, not the one-column area index."""
+    with app.app_context():
+        session = get_session()
+        codes = picture.area_lookup(session)[0]
+        for choice in (_choice(), _choice(areas=("centrum",), categories=("graffiti",)),
+                       _choice(kinds=("resident",), dark_only=True)):
+            f = choice.filters(codes)
+            cells = queries._cell_columns()  # noqa: SLF001
+            for query in (
+                    queries.select_reports(f, queries.Report.area_id, sa.func.count())
+                    .group_by(queries.Report.area_id),
+                    queries.select_reports(f, *cells, sa.func.count()).group_by(*cells),
+                    queries.select_reports(f, queries.Report.reporter_kind, sa.func.count())
+                    .group_by(queries.Report.reporter_kind)):
+                plan = _plan(session, query)
+                assert "ix_reports_created_at_area_category" in plan, plan
+                assert "ix_reports_area_id" not in plan and "ix_reports_state" not in plan
+        session.rollback()
