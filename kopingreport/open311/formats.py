@@ -53,8 +53,8 @@ def respond(fmt: str, root: str, body: Any, status: int = 200) -> Response:
         data = to_xml(root, body)
     else:
         data = json.dumps(body, ensure_ascii=False).encode()
-    response = Response(data, status=status, mimetype=MIMETYPES.get(fmt, MIMETYPES["json"]))
-    response.charset = "utf-8"
+    response = Response(data, status=status, content_type=MIMETYPES.get(
+        fmt, MIMETYPES["json"]) + "; charset=utf-8")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

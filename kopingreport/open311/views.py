@@ -7,6 +7,10 @@ cross-site browser requests like the PWA API, and has no CSRF token (machines po
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import Blueprint, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -28,11 +32,17 @@ JURISDICTION = "koping.se"
 ATTRIBUTES = (("occurred_at", "datetime"), ("place", "string"))
 
 
-def _jurisdiction_error(fmt: str) -> ResponseReturnValue | None:
-    wanted = request.values.get("jurisdiction_id")
-    if wanted and wanted != current_app.config.get("OPEN311_JURISDICTION", JURISDICTION):
-        return error(fmt, 404, _("Unknown jurisdiction_id."))
-    return None
+def _jurisdiction(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Answer 404 for another jurisdiction (an empty ``jurisdiction_id`` counts as absent)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        wanted = request.values.get("jurisdiction_id")
+        if wanted and wanted != current_app.config.get("OPEN311_JURISDICTION", JURISDICTION):
+            return error(kwargs.get("fmt", "json"), 404, _("Unknown jurisdiction_id."))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @bp.get(f"/discovery.{FMT}")
@@ -49,21 +59,23 @@ def discovery(fmt: str) -> ResponseReturnValue:
 
 
 @bp.get(f"/services.{FMT}")
+@_jurisdiction
 def services(fmt: str) -> ResponseReturnValue:
     """The report categories as services."""
-    return _jurisdiction_error(fmt) or respond(fmt, "services", [
+    return respond(fmt, "services", [
         {"service_code": c.code, "service_name": str(c.name), "description": str(c.help),
          "metadata": True, "type": "realtime", "keywords": "", "group": ""}
         for c in categories.CATEGORIES])
 
 
 @bp.get(f"/services/<code>.{FMT}")
+@_jurisdiction
 def service_definition(code: str, fmt: str) -> ResponseReturnValue:
     """The extra attributes a request may carry (the same for every category)."""
     if categories.get(code) is None:
         return error(fmt, 404, _("Unknown service_code."))
     labels = {"occurred_at": _("When did it happen?"), "place": _("The place in words.")}
-    return _jurisdiction_error(fmt) or respond(fmt, "service_definition", {
+    return respond(fmt, "service_definition", {
         "service_code": code, "attributes": [
             {"variable": True, "code": name, "datatype": kind, "required": False,
              "datatype_description": "", "order": order, "description": labels[name],
@@ -77,6 +89,7 @@ def _key_organisation() -> int | None:
 
 
 @bp.get(f"/requests.{FMT}")
+@_jurisdiction
 def list_requests(fmt: str) -> ResponseReturnValue:
     """Requests filtered by id, service, dates and status (at most 90 days, 1000 a page)."""
     try:
@@ -85,11 +98,12 @@ def list_requests(fmt: str) -> ResponseReturnValue:
         return error(fmt, err.status, str(err.description))
     org = _key_organisation()
     found = requests.find(get_session(), query, org)
-    return _jurisdiction_error(fmt) or respond(fmt, "service_requests", [
+    return respond(fmt, "service_requests", [
         requests.present(report, case, org) for report, case in found])
 
 
 @bp.get(f"/requests/<reference>.{FMT}")
+@_jurisdiction
 def show_request(reference: str, fmt: str) -> ResponseReturnValue:
     """One request, still wrapped in a list."""
     org = _key_organisation()
@@ -97,11 +111,12 @@ def show_request(reference: str, fmt: str) -> ResponseReturnValue:
                           org)
     if not found:
         return error(fmt, 404, _("No such service request."))
-    return _jurisdiction_error(fmt) or respond(fmt, "service_requests", [
+    return respond(fmt, "service_requests", [
         requests.present(report, case, org) for report, case in found])
 
 
 @bp.get(f"/tokens/<token>.{FMT}")
+@_jurisdiction
 def show_token(token: str, fmt: str) -> ResponseReturnValue:
     """The service_request_id a POST's token stands for."""
     report = find_by_token(get_session(), token[:100])
@@ -112,6 +127,7 @@ def show_token(token: str, fmt: str) -> ResponseReturnValue:
 
 
 @bp.post(f"/requests.{FMT}")
+@_jurisdiction
 @limiter.limit("120 per minute")
 def create_request(fmt: str) -> ResponseReturnValue:
     """File a report with a partner organisation's key."""
@@ -131,7 +147,7 @@ def create_request(fmt: str) -> ResponseReturnValue:
             secret=current_app.config["SECRET_KEY"], idempotency_key=idempotency,
             max_age_days=current_app.config["REPORT_MAX_AGE_DAYS"])
     except requests.RequestError as err:
-        return _jurisdiction_error(fmt) or error(fmt, err.status, str(err.description))
+        return error(fmt, err.status, str(err.description))
     except SubmissionInvalid as err:
         return error(fmt, 400, str(submit.first_error(err.errors)))
     except IdempotencyConflict:

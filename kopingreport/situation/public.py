@@ -63,9 +63,10 @@ def _categories(counter: Counter[str]) -> dict[str, int]:
     return {c: n for c, n in counter.most_common() if n >= MIN_CELL}
 
 
-def feature_collection(session: Session, category: str | None = None) -> dict[str, Any]:
+def feature_collection(session: Session, category: str | None = None,
+                       now: datetime | None = None) -> dict[str, Any]:
     """The public map as GeoJSON: cell polygons and area polygons with their counts."""
-    cells, areas = counts(session, category)
+    cells, areas = counts(session, category, now)
     _codes, every_area = area_lookup(session)
     names = {a: every_area[a] for a in areas if a in every_area}
     near = {h["cell"]: h["area"] for h in hotspots(

@@ -78,6 +78,11 @@ def create_response(survey_id: int) -> ResponseReturnValue:
         return _errors({"_": [_("We could not find that page. Check the link.")]}, 404)
     if data is None:
         return _errors({"_": [_("Send the answers as form data or JSON.")]}, 415)
+    return _store(survey, data, key)
+
+
+def _store(survey: Any, data: MultiDict[str, Any], key: str | None) -> ResponseReturnValue:
+    """Check the shown questions and store the response once (201, or why not)."""
     attempt = flow.read(get_session(), survey, data, request.files)
     if not attempt.check():
         return _errors(attempt.errors)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -209,10 +208,3 @@ def parse_group(text: str, survey: Survey) -> tuple[int, str] | None:
         return None
     return (question.id, value) if value in {o["value"] for o in question.options} else None
 
-
-def describe(result: QuestionResult) -> dict[str, Any]:
-    """A result as plain data (for the CSV export and tests)."""
-    return {"number": result.number, "text": result.text, "answered": result.answered,
-            "breakdowns": [{"title": b.title, "base": b.base,
-                            "cells": [(c.label, c.count if c.is_shown else None)
-                                      for c in b.cells]} for b in result.breakdowns]}

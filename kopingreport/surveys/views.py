@@ -85,7 +85,8 @@ def render_attempt(attempt: flow.Attempt, status: int = 200, *, preview: bool = 
     key = request.form.get("submission_id", "")
     html = render_template(
         "surveys/answer.html", attempt=attempt, device_token=token, code_value=code,
-        ask_code=survey.is_code_required or bool(code) or "code" in attempt.errors,
+        ask_code=survey.is_code_required or bool(code) or "code" in attempt.errors
+        or bool(codes.batches(get_session(), survey)),
         submission_id=key if KEY_RE.match(key) else str(uuid.uuid4()), preview=preview,
         needs_files=flow.kind_needs_files(survey), action=request.path)
     response = make_response(html, status)

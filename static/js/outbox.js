@@ -110,7 +110,7 @@
     // The language is pinned in the URL and cookies are left out, so a retry days later is
     // the very same request (and the server recognises it as one).
     return fetch(`${API}?lang=${encodeURIComponent(item.lang || "")}`, {
-      method: "POST", body, credentials: "omit", cache: "no-store", signal: abort.signal,
+      method: "POST", body, credentials: "same-origin", cache: "no-store", signal: abort.signal,
       headers: { "Idempotency-Key": item.key, Accept: "application/json" },
     }).then((res) => res.json().then((data) => classify(res.status, data),
                                      () => classify(res.status, null)),

@@ -234,7 +234,10 @@ def test_outbox_survives_browser_restart_and_can_be_edited_or_deleted(
         persistent_context: Any, tmp_path: Path, live_database: str) -> None:
     profile = tmp_path / "profile"
     keep, drop = uuid.uuid4().hex[:10], uuid.uuid4().hex[:10]
-    context = persistent_context(profile)
+    # No Background Sync here (as on an iPhone): otherwise Chromium may send the reports from
+    # the service worker as soon as it starts again, before this test goes offline.
+    no_sync = {"permissions": ["geolocation"]}
+    context = persistent_context(profile, **no_sync)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto("/report")
     wait_for_service_worker(page)
@@ -248,7 +251,7 @@ def test_outbox_survives_browser_restart_and_can_be_edited_or_deleted(
     context.close()
 
     # The browser starts again, still without a connection.
-    context = persistent_context(profile)
+    context = persistent_context(profile, **no_sync)
     context.set_offline(True)
     page = context.pages[0] if context.pages else context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
