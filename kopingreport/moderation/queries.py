@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kopingreport.db import utcnow
 from kopingreport.moderation.models import ReportCase
@@ -87,8 +87,12 @@ def queue_page(session: Session, filters: QueueFilters, page: int = 1,
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     order = SORTS.get(filters.sort, SORTS["newest"])
-    reports = list(session.scalars(base.order_by(*order).limit(size).offset((page - 1) * size)))
-    ids = [r.id for r in reports]
+    # Sort and page on ids only, then load the 50 rows with their photos in two queries.
+    ids = list(session.scalars(base.with_only_columns(Report.id).order_by(*order)
+                               .limit(size).offset((page - 1) * size)))
+    loaded = {r.id: r for r in session.scalars(
+        sa.select(Report).where(Report.id.in_(ids)).options(selectinload(Report.photos)))}
+    reports = [loaded[i] for i in ids]
     cases = {c.report_id: c for c in session.scalars(
         sa.select(ReportCase).where(ReportCase.report_id.in_(ids)))} if ids else {}
     return QueuePage(reports, cases, total, page, pages)

@@ -21,8 +21,9 @@ from kopingreport.situation.forms import KeyForm
 bp = Blueprint("open311_keys", __name__, url_prefix="/admin/open311")
 
 
-def _form(formdata: object = None) -> KeyForm:
-    form = KeyForm() if formdata is None else KeyForm(formdata=None)
+def _form(fresh: bool = False) -> KeyForm:
+    """The new-key form: empty (``fresh``) or as posted."""
+    form = KeyForm(formdata=None) if fresh else KeyForm()
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o in get_session().scalars(
         sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name))]
     return form
@@ -38,7 +39,7 @@ def _page(form: KeyForm, new_key: str | None = None, status: int = 200) -> Respo
 @require(Permission.OPEN311_KEYS_MANAGE)
 def index() -> ResponseReturnValue:
     """The keys and a form for a new one."""
-    return _page(_form(formdata=False))
+    return _page(_form(fresh=True))
 
 
 @bp.post("/keys")
@@ -56,7 +57,7 @@ def issue() -> ResponseReturnValue:
             getattr(form, err.field).errors.append(err.message)
         else:
             session.commit()
-            return _page(_form(formdata=False), new_key=key, status=201)
+            return _page(_form(fresh=True), new_key=key, status=201)
     return _page(form, status=422)
 
 

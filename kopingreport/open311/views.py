@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from kopingreport.api.views import _check_origin
@@ -20,6 +20,7 @@ from kopingreport.extensions import csrf, limiter
 from kopingreport.i18n import _, current_locale
 from kopingreport.open311 import keys, requests, submit
 from kopingreport.open311.formats import error, respond
+from kopingreport.open311.models import ApiKey
 from kopingreport.reports import categories
 from kopingreport.reports.flow import photo_store
 from kopingreport.reports.services import IdempotencyConflict, SubmissionInvalid, find_by_token
@@ -126,6 +127,29 @@ def show_token(token: str, fmt: str) -> ResponseReturnValue:
                                                "token": token}])
 
 
+def _file(key: ApiKey) -> Response:
+    """Build the report from the form and store it for the key's organisation."""
+    idempotency = request.headers.get("Idempotency-Key")
+    if idempotency is not None and not KEY_RE.match(idempotency):
+        raise requests.RequestError(400, _("The Idempotency-Key header is not valid."))
+    data = submit.build_input(request.form, current_locale(),
+                              current_app.config["DESCRIPTION_MAX_LENGTH"])
+    try:
+        result = submit.file_report(
+            get_session(), key.organisation, data, store=photo_store(),
+            secret=current_app.config["SECRET_KEY"], idempotency_key=idempotency,
+            max_age_days=current_app.config["REPORT_MAX_AGE_DAYS"])
+    except SubmissionInvalid as err:
+        raise requests.RequestError(400, submit.first_error(err.errors)) from err
+    except IdempotencyConflict as err:
+        raise requests.RequestError(400, _(
+            "This Idempotency-Key was already used for another report.")) from err
+    return respond(request.view_args["fmt"], "service_requests", [{  # type: ignore[index]
+        "service_request_id": result.report.reference, "token": result.receipt_token,
+        "service_notice": _("The report is read by the municipality before it is published."),
+        "account_id": ""}], 201)
+
+
 @bp.post(f"/requests.{FMT}")
 @_jurisdiction
 @limiter.limit("120 per minute")
@@ -136,24 +160,9 @@ def create_request(fmt: str) -> ResponseReturnValue:
     key = keys.find_active(session, request.form.get("api_key") or request.args.get("api_key"))
     if key is None:
         return error(fmt, 403, _("A valid api_key is required."))
-    idempotency = request.headers.get("Idempotency-Key")
-    if idempotency is not None and not KEY_RE.match(idempotency):
-        return error(fmt, 400, _("The Idempotency-Key header is not valid."))
     try:
-        data = submit.build_input(request.form, current_locale(),
-                                  current_app.config["DESCRIPTION_MAX_LENGTH"])
-        result = submit.file_report(
-            session, key.organisation, data, store=photo_store(),
-            secret=current_app.config["SECRET_KEY"], idempotency_key=idempotency,
-            max_age_days=current_app.config["REPORT_MAX_AGE_DAYS"])
+        response = _file(key)
     except requests.RequestError as err:
         return error(fmt, err.status, str(err.description))
-    except SubmissionInvalid as err:
-        return error(fmt, 400, str(submit.first_error(err.errors)))
-    except IdempotencyConflict:
-        return error(fmt, 400, _("This Idempotency-Key was already used for another report."))
     session.commit()
-    return respond(fmt, "service_requests", [{
-        "service_request_id": result.report.reference, "token": result.receipt_token,
-        "service_notice": _("The report is read by the municipality before it is published."),
-        "account_id": ""}], 201)
+    return response

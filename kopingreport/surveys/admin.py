@@ -16,7 +16,7 @@ from kopingreport.surveys.access import MANAGE
 from kopingreport.surveys.conditions import condition_problem
 from kopingreport.surveys.forms import NewSurveyForm, SettingsForm
 from kopingreport.surveys.labels import KIND_LABELS, STATE_LABELS, TEMPLATE_LABELS
-from kopingreport.surveys.models import Survey
+from kopingreport.surveys.models import Survey, SurveyState
 from kopingreport.surveys.views import render_attempt
 
 bp = Blueprint("surveys_admin", __name__, url_prefix="/admin/surveys")
@@ -68,7 +68,8 @@ def overview(survey_id: int) -> ResponseReturnValue:
 
 
 def _settings_form(survey: Survey) -> SettingsForm:
-    form = SettingsForm(obj=survey, area_codes=[a.code for a in active_areas(get_session())])
+    form = SettingsForm(obj=survey, area_codes=[a.code for a in active_areas(get_session())],
+                        is_draft=survey.state == SurveyState.DRAFT)
     if request.method == "GET":
         form.fill_texts("title", survey.title)
         form.fill_texts("intro", survey.intro)

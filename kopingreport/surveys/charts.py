@@ -2,7 +2,8 @@
 
 One row per answer: the label on a line, the bar under it and the value after the bar. The
 viewBox is phone-sized so that text stays readable when the chart is scaled to its column.
-Right-to-left pages get mirrored bars and labels.
+Right-to-left pages get mirrored bars; text is anchored at its start, which on such a page
+is its right-hand end (the SVG inherits the page's direction).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from kopingreport.i18n import _
 from kopingreport.surveys.suppression import Cell, CellStatus
 
 WIDTH = 360
-ROW = 40
+ROW = 44
 BAR = 14
 VALUE_SPACE = 96
-LABEL_MAX = 52
+LABEL_MAX = 46
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def bars(cells: list[Cell], rtl: bool = False) -> list[Bar]:
         bar_x = WIDTH - width if rtl else 0
         value_x = WIDTH - width - 6 if rtl else width + 6
         result.append(Bar(_short(cell.label), cell.label, value_text(cell),
-                          "sv-bar" if shown else "sv-bar sv-bar-hidden", top + 14, top + 20,
+                          "sv-bar" if shown else "sv-bar sv-bar-hidden", top + 15, top + 22,
                           bar_x, width, value_x))
     return result
 

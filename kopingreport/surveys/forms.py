@@ -102,9 +102,11 @@ class _SettingsBase(FlaskForm, TranslatedMixin):
     is_results_public = BooleanField(_l("Residents may see the results (small groups are "
                                         "hidden)"))
 
-    def __init__(self, *args: Any, area_codes: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, area_codes: list[str], is_draft: bool = True,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.area_codes, self.chosen_languages, self.chosen_areas = area_codes, ["sv"], []
+        self.is_draft = is_draft
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -116,7 +118,7 @@ class _SettingsBase(FlaskForm, TranslatedMixin):
         self.chosen_languages = ["sv", *(lang for lang in SURVEY_LANGUAGES[1:]
                                         if lang in languages)]
         self.chosen_areas = areas
-        if not self.texts("title").get("sv"):
+        if self.is_draft and not self.texts("title").get("sv"):
             self.title_sv.errors = [*self.title_sv.errors, _l(  # type: ignore[attr-defined]
                 "Give the survey a title in Swedish.")]
             valid = False

@@ -156,3 +156,17 @@ def test_codes_are_made_printed_and_checked(app: Flask, client: FlaskClient,
     assert len(set(printed)) == 12
     again = client.get(made.headers["Location"]).get_data(as_text=True)
     assert re.findall(r'class="sv-code" dir="ltr">([A-Z0-9-]{9})<', again) == printed
+
+
+def test_a_published_survey_can_still_get_new_dates(app: Flask, client: FlaskClient,
+                                                    db_session: Session) -> None:
+    token = analyst(app, client)
+    survey = make_survey(app)
+    response = client.post(f"/admin/surveys/{survey['id']}/settings", data={
+        "csrf_token": token, "closes_at": "2027-01-31T12:00", "is_results_public": "y",
+        "title_sv": "Ignoreras"})
+    assert response.status_code == 303
+    db_session.expire_all()
+    found = db_session.get(Survey, survey["id"])
+    assert found.closes_at is not None and found.is_results_public
+    assert found.title["sv"] != "Ignoreras" and found.is_anonymous

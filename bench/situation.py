@@ -1,0 +1,262 @@
+"""Benchmark the lägesbild on 1 000 000 reports: the 14-day dashboard and a 24-month report.
+
+Run from the repository root (it takes a few minutes; most of it is loading):
+
+    .venv/bin/python bench/situation.py [--reports 1000000] [--db sqlite|postgresql|both]
+        [--runs 5] [--pg-url URL]
+
+For each database it builds a fresh one (SQLite: a temporary file; PostgreSQL: the schema
+``bench_situation``), migrates it, loads the Köping areas and ``--reports`` synthetic reports
+over three years (``bench/situation_data.py``: executemany on SQLite, COPY on PostgreSQL;
+every category, area, reporter kind, hot places, evenings and seasons). Then it times:
+
+* the dashboard, ``GET /admin/situation/`` for the default 14 days, as an analyst through the
+  Flask test client: the first request (it also caches dawn and dusk of ~1100 days), the
+  median of ``--runs`` requests with the 60-second cache emptied before each, and one cached
+  request. Beside it: the bare SQL of the same numbers (the area × category GROUP BY of the
+  three periods, cells, hours, reporters), on a plain DB-API cursor;
+* a 24-month lägesbild, ``documents.figures`` for the 24 whole months before this one: the
+  first run (it sums each month into ``situation_month_counts``) and the median of the runs
+  that use those sums, and ``GET /admin/situation/lagesbild/<id>``. Beside it: the bare SQL
+  GROUP BY of area × category × month over the 24 months (one statement, no sums);
+* the query plans of the 14-day queries.
+
+Targets: 14-day dashboard <= 150 ms, 24-month report <= 1.5 s, on both databases. The figures
+depend on the machine and its other load (the load average is printed). A benchmark, not a
+test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+# bench/queue.py would shadow the standard library's queue module (psycopg imports it).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask import Flask  # noqa: E402
+
+from kopingreport import create_app  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("situation_data", _HERE / "situation_data.py")
+data = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(data)  # type: ignore[union-attr]
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_SCHEMA = "bench_situation"
+TARGET_DASHBOARD_MS, TARGET_REPORT_MS = 150.0, 1500.0
+
+
+def fresh_url(kind: str, workdir: Path, pg_url: str) -> str:
+    """A new empty database of ``kind``."""
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / 'situation.sqlite'}"
+    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{PG_SCHEMA}"')
+    engine.dispose()
+    return f"{pg_url}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def build_app(url: str, workdir: Path) -> Flask:
+    """The app on ``url``, migrated, with the Köping areas."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True,
+                      "SERVER_NAME": "localhost", "SESSION_COOKIE_SECURE": False,
+                      "REMEMBER_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
+                      "UPLOAD_DIR": str(workdir / "uploads"),
+                      "INSTANCE_PATH": str(workdir / "instance")})
+    with app.app_context():
+        from kopingreport.cli import upgrade_database
+        from kopingreport.db import get_session
+        from kopingreport.reports.areas import ensure_default_areas
+
+        upgrade_database()
+        ensure_default_areas(get_session())
+        get_session().commit()
+    return app
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    """Milliseconds of wall time and the result."""
+    started = time.perf_counter()
+    result = work()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def bare_sql(engine: sa.Engine, statements: list[tuple[str, dict[str, Any]]]) -> float:
+    """Milliseconds to run ``statements`` on a plain DB-API cursor, fetching every row."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        started = time.perf_counter()
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
+    finally:
+        raw.close()
+
+
+def compiled(engine: sa.Engine, query: sa.Select[Any]) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters the app sends for ``query`` (DB-API style)."""
+    statement = query.compile(engine, compile_kwargs={"render_postcompile": True})
+    params = statement.construct_params()
+    processors = statement._bind_processors  # noqa: SLF001 (the same values the app binds)
+    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    if engine.dialect.name == "sqlite":
+        names = statement.positiontup or []
+        return str(statement), tuple(values[n] for n in names)  # type: ignore[return-value]
+    return str(statement), values
+
+
+def dashboard_statements(engine: sa.Engine, app: Flask) -> list[tuple[str, dict[str, Any]]]:
+    """The dashboard's report queries (three periods, cells, hours, reporters, places)."""
+    from kopingreport.db import get_session
+    from kopingreport.situation import picture, queries
+    from kopingreport.situation.params import Choice, today
+
+    with app.app_context():
+        choice = Choice(today() - timedelta(days=13), today())
+        codes = picture.area_lookup(get_session())[0]
+        now, before = choice.filters(codes), choice.filters(codes, *choice.previous())
+        year = choice.filters(codes, *choice.last_year())
+        r = queries.Report
+        x, y = queries._cell_columns()  # noqa: SLF001
+        sun = queries._sun()  # noqa: SLF001
+        hour = queries.utc_hour(r.occurred_at)
+        dark = sa.case((queries._dark(sun), 1), else_=0)  # noqa: SLF001
+        selects = [queries.select_reports(f, r.area_id, r.category, sa.func.count())
+                   .group_by(r.area_id, r.category) for f in (now, before, year)]
+        selects += [queries.select_reports(f, x, y, sa.func.count()).group_by(x, y)
+                    .where(r.lat.is_not(None)) for f in (now, before)]
+        selects.append(queries.select_reports(now, hour, dark, sa.func.count(), sun=sun)
+                       .group_by(hour, dark))
+        selects += [queries.select_reports(f, r.reporter_kind, r.organisation_id,
+                                           sa.func.count())
+                    .group_by(r.reporter_kind, r.organisation_id) for f in (now, before)]
+        return [compiled(engine, s) for s in selects]
+
+
+def report_statement(engine: sa.Engine, first: Any, last: Any) -> tuple[str, dict[str, Any]]:
+    """One GROUP BY of area × category × month over the span (UTC months, no sums)."""
+    from kopingreport.situation import queries
+    from kopingreport.situation.params import local_midnight
+
+    r = queries.Report
+    month = sa.func.substr(r.created_at, 1, 7) if engine.dialect.name == "sqlite" else \
+        sa.func.to_char(r.created_at, "YYYY-MM")
+    f = queries.Filters(local_midnight(first), local_midnight(last + timedelta(days=1)))
+    return compiled(engine, queries.select_reports(f, month, r.area_id, r.category,
+                                                   sa.func.count())
+                    .group_by(month, r.area_id, r.category))
+
+
+def plans(engine: sa.Engine, statements: list[tuple[str, Any]]) -> list[str]:
+    """The plan of each statement, one line each."""
+    lines = []
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for sql, params in statements:
+            if engine.dialect.name == "sqlite":
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                lines.append(" | ".join(row[-1] for row in cursor.fetchall()))
+            else:
+                cursor.execute("EXPLAIN " + sql, params)
+                lines.append(" | ".join(row[0].strip() for row in cursor.fetchall()
+                                        if "Scan" in row[0] or "Index" in row[0]))
+    finally:
+        raw.close()
+    return lines
+
+
+def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path) -> dict[str, float]:
+    from kopingreport.db import engine as app_engine, get_session
+    from kopingreport.situation import documents, picture
+    from tests.factories import log_in_as
+
+    url = fresh_url(kind, workdir, pg_url)
+    app = build_app(url, workdir)
+    with app.app_context():
+        engine = app_engine()
+        print(f"\n== {kind}: loading {count:,} reports …", flush=True)
+        seconds = data.load(engine, count, 1983, datetime.now(UTC))
+        data.settle(engine)
+    print(f"   loaded in {seconds:.1f} s")
+    client = app.test_client()
+    log_in_as(app, client, "analyst")
+
+    def dashboard() -> Any:
+        picture._cache.clear()  # noqa: SLF001 (time the work, not the cache)
+        response = client.get("/admin/situation/")
+        assert response.status_code == 200
+        return response
+
+    first, _ = timed(dashboard)
+    dash = [timed(dashboard)[0] for _ in range(runs)]
+    cached, _ = timed(lambda: client.get("/admin/situation/"))
+    statements = dashboard_statements(engine, app)
+    sql = [bare_sql(engine, statements) for _ in range(runs)]
+    core = [bare_sql(engine, statements[:1]) for _ in range(runs)]
+    with app.app_context():
+        session = get_session()
+        span = documents.default_span()
+        cold, found = timed(lambda: documents.figures(session, *span))
+        session.commit()
+        warm = [timed(lambda: documents.figures(session, *span))[0] for _ in range(runs)]
+        doc = documents.create(session, None, "Bench", *span)
+        session.commit()
+        doc_id = doc.id
+    page = [timed(lambda: client.get(f"/admin/situation/lagesbild/{doc_id}"))[0]
+            for _ in range(runs)]
+    report_sql = [bare_sql(engine, [report_statement(engine, *span)]) for _ in range(runs)]
+    med = statistics.median
+    print(f"   14-day dashboard page: first {first:.0f} ms, median {med(dash):.0f} ms "
+          f"(target <= {TARGET_DASHBOARD_MS:.0f}), cached {cached:.0f} ms")
+    print(f"     bare SQL of the same numbers (9 statements): median {med(sql):.0f} ms; "
+          f"area × category alone {med(core):.0f} ms")
+    print(f"   24-month lägesbild ({span[0]} – {span[1]}, {found['total']:,} reports): "
+          f"first {cold:.0f} ms (sums 24 months), median {med(warm):.0f} ms "
+          f"(target <= {TARGET_REPORT_MS:.0f}); page median {med(page):.0f} ms")
+    print(f"     bare SQL GROUP BY area × category × month: median {med(report_sql):.0f} ms")
+    for line in plans(engine, statements[:1] + statements[3:4]):
+        print(f"   plan: {line}")
+    engine.dispose()
+    return {"dashboard": med(dash), "report": med(warm)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pg-url", default=PG_URL)
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+            results[kind] = run(kind, args.reports, args.runs, args.pg_url, Path(tmp))
+    print(f"\nload average {os.getloadavg()[0]:.1f}")
+    for kind, found in results.items():
+        verdict = ("within" if found["dashboard"] <= TARGET_DASHBOARD_MS
+                   and found["report"] <= TARGET_REPORT_MS else "OUTSIDE")
+        print(f"{kind}: dashboard {found['dashboard']:.0f} ms, 24-month report "
+              f"{found['report']:.0f} ms: {verdict} the targets")
+
+
+if __name__ == "__main__":
+    main()
