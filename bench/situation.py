@@ -48,11 +48,19 @@ sys.path.insert(0, str(_HERE.parent))
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
-from kopingreport import create_app  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("situation_data", _HERE / "situation_data.py")
-data = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(data)  # type: ignore[union-attr]
+
+def _sibling(name: str) -> Any:
+    """A module of this folder, loaded by path (the folder itself stays off sys.path)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", _HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+data = _sibling("situation_data")
+#: The queue benchmark's app set-up (migrated database, the Köping areas) is reused.
+build_app = _sibling("queue").build_app
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_situation"
@@ -69,24 +77,6 @@ def fresh_url(kind: str, workdir: Path, pg_url: str) -> str:
         conn.exec_driver_sql(f'CREATE SCHEMA "{PG_SCHEMA}"')
     engine.dispose()
     return f"{pg_url}?options=-csearch_path%3D{PG_SCHEMA}"
-
-
-def build_app(url: str, workdir: Path) -> Flask:
-    """The app on ``url``, migrated, with the Köping areas."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "SERVER_NAME": "localhost", "SESSION_COOKIE_SECURE": False,
-                      "REMEMBER_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False,
-                      "UPLOAD_DIR": str(workdir / "uploads"),
-                      "INSTANCE_PATH": str(workdir / "instance")})
-    with app.app_context():
-        from kopingreport.cli import upgrade_database
-        from kopingreport.db import get_session
-        from kopingreport.reports.areas import ensure_default_areas
-
-        upgrade_database()
-        ensure_default_areas(get_session())
-        get_session().commit()
-    return app
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:

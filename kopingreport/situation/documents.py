@@ -129,20 +129,13 @@ def figures(session: Session, first: date, last: date, *, recount: bool = False
                   "total": sum(by_year[y.label][k] for y in years)} for k in keys]
         return sorted(found, key=lambda r: (-r["total"], r["key"]))
 
-    cells: Counter[tuple[int, int]] = Counter()
-    for figures_ in months.values():
-        cells.update(figures_.cells)
-    hot_quarters: Counter[tuple[int, int]] = Counter()
-    for block in quarters:
-        total: Counter[tuple[int, int]] = Counter()
-        for month in block.months:
-            total.update(months[month].cells)
-        hot_quarters.update(cell for cell, n in total.items() if n >= HOTSPOT_MIN)
-    repeat = {c: n for c, n in cells.items() if hot_quarters[c] >= REPEAT_QUARTERS}
+    cells = rollups.hot_cells(session, [list(q.months) for q in quarters], months,
+                              HOTSPOT_MIN)
+    repeat = {c: total for c, (total, hot) in cells.items() if hot >= REPEAT_QUARTERS}
     places = hotspots(repeat, {}, areas, limit=20)
     for place in places:
         cell = grid.parse_cell(place["cell"])
-        place["quarters"] = hot_quarters[(cell.x, cell.y)] if cell else 0
+        place["quarters"] = cells[(cell.x, cell.y)][1] if cell else 0
     matrix = [[sum(months[m].hours[d][h] for m in order) for h in range(24)] for d in range(7)]
     who_counts: Counter[tuple[str, int | None]] = Counter()
     for figures_ in months.values():

@@ -88,16 +88,14 @@ def _store(session: Session, month: date, figures: MonthFigures) -> None:
 
 def _load(session: Session, months: list[date]) -> dict[date, MonthFigures]:
     found = {m: MonthFigures() for m in months}
+    # Cells are many (one per 250 m square and month): they are summed in SQL instead.
     rows = session.execute(sa.select(MonthCount.month, MonthCount.dimension, MonthCount.key_a,
                                      MonthCount.key_b, MonthCount.n)
-                           .where(MonthCount.month.in_(months)))
+                           .where(MonthCount.month.in_(months), MonthCount.dimension != "cell"))
     for month, dimension, key_a, key_b, n in rows:
         figures = found[month]
         if dimension == "area":
             figures.areas[(int(key_a) if key_a else None, key_b)] += n
-        elif dimension == "cell":
-            x, y = key_a.split("-")
-            figures.cells[(int(x), int(y))] += n
         elif dimension == "hour":
             figures.hours[int(key_a)][int(key_b)] += n
         elif dimension == "dark":
@@ -125,4 +123,35 @@ def monthly(session: Session, first: date, last: date, *, recount: bool = False,
     for month in months:
         if month >= current:
             found[month] = count_live(session, month)
+    return found
+
+
+def hot_cells(session: Session, blocks: list[list[date]], months: dict[date, MonthFigures],
+              minimum: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cells with at least ``minimum`` reports in some block of months (a quarter):
+    (x, y) → (reports in all the blocks, blocks in which the cell reached ``minimum``).
+
+    Summed months are added up in SQL, keeping only the hot (cell, block) pairs; months
+    counted live (the current one) are added in Python.
+    """
+    summed = [m for block in blocks for m in block if not months[m].cells]
+    block_of = {m: i for i, block in enumerate(blocks) for m in block}
+    per_block: dict[tuple[tuple[int, int], int], int] = {}
+    if summed:
+        block = sa.case(*[(MonthCount.month == m, block_of[m]) for m in summed])
+        rows = session.execute(
+            sa.select(MonthCount.key_a, block, sa.func.sum(MonthCount.n))
+            .where(MonthCount.dimension == "cell", MonthCount.month.in_(summed))
+            .group_by(MonthCount.key_a, block))
+        for key, index, n in rows:
+            x, y = key.split("-")
+            per_block[((int(x), int(y)), index)] = int(n)
+    for month, figures in months.items():
+        for cell, n in figures.cells.items():
+            key = (cell, block_of[month])
+            per_block[key] = per_block.get(key, 0) + n
+    found: dict[tuple[int, int], tuple[int, int]] = {}
+    for (cell, _index), n in per_block.items():
+        total, hot = found.get(cell, (0, 0))
+        found[cell] = (total + n, hot + (n >= minimum))
     return found

@@ -23,13 +23,6 @@ def _fresh_cache() -> None:
     picture._cache.clear()  # noqa: SLF001 (each test has its own data)
 
 
-@pytest.fixture
-def analyst(app: Flask, client: FlaskClient) -> FlaskClient:
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    log_in_as(app, client, "analyst")
-    return client
-
-
 def _reports(app: Flask) -> None:
     add_reports(app, many(3, created_at=local(2026, 3, 5, 21), category="graffiti",
                           lat=TORGET[0], lon=TORGET[1], place="Torget")

@@ -14,15 +14,8 @@ from kopingreport.db import get_session, utcnow
 from kopingreport.situation import documents, rollups
 from kopingreport.situation.models import RollupMonth, SituationDocument
 from kopingreport.walks.models import Action
-from tests.factories import csrf_token, log_in_as
+from tests.factories import csrf_token
 from tests.situation.helpers import NYGARD, TORGET, add_reports, local, many
-
-
-@pytest.fixture
-def analyst(app: Flask, client: FlaskClient) -> FlaskClient:
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    log_in_as(app, client, "analyst")
-    return client
 
 
 def _history(app: Flask) -> None:
