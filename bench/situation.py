@@ -49,34 +49,26 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 
-
-def _sibling(name: str) -> Any:
-    """A module of this folder, loaded by path (the folder itself stays off sys.path)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", _HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-data = _sibling("situation_data")
-#: The queue benchmark's app set-up (migrated database, the Köping areas) is reused.
-build_app = _sibling("queue").build_app
-
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_situation"
 TARGET_DASHBOARD_MS, TARGET_REPORT_MS = 150.0, 1500.0
 
 
-def fresh_url(kind: str, workdir: Path, pg_url: str) -> str:
-    """A new empty database of ``kind``."""
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'situation.sqlite'}"
-    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{PG_SCHEMA}"')
-    engine.dispose()
-    return f"{pg_url}?options=-csearch_path%3D{PG_SCHEMA}"
+def _sibling(name: str) -> Any:
+    """A module of this folder, loaded by path (the folder itself stays off sys.path)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", _HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr] (dataclasses look it up)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+data = _sibling("situation_data")
+#: The queue benchmark's set-up is reused: a fresh database (SQLite file or PostgreSQL
+#: schema, here ``bench_situation``) and the migrated app with the Köping areas.
+_queue = _sibling("queue")
+_queue.PG_SCHEMA = PG_SCHEMA
+build_app, fresh_url = _queue.build_app, _queue.fresh_database
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, Any]:

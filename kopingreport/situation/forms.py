@@ -3,6 +3,7 @@ medborgarlöfte (texts in every citizen language) and partner sharing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from kopingreport.walks.labels import STATUS_LABELS
 from kopingreport.web.fields import no_control_characters
 
 TEXT_LIMIT = 20_000
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def _long(label: Any) -> TextAreaField:
@@ -35,7 +37,8 @@ class MonthField(StringField):
         raw = (valuelist[0] if valuelist else "") or ""
         self.raw_data, self.data = [raw], None
         try:
-            self.data = date.fromisoformat(raw.strip()[:7] + "-01") if len(raw) <= 10 else None
+            self.data = date.fromisoformat(raw.strip() + "-01") if _MONTH.fullmatch(
+                raw.strip()) else None
         except ValueError:
             self.data = None
         if self.data is None or not 2000 <= self.data.year <= 2100:

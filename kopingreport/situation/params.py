@@ -105,7 +105,7 @@ def _date(text: str | None, name: str, errors: dict[str, list[LazyString]]) -> d
     if not text:
         return None
     try:
-        value = date.fromisoformat(text.strip()[:10]) if len(text) <= 20 else None
+        value = date.fromisoformat(text.strip()) if len(text) <= 20 else None
     except ValueError:
         value = None
     if value is None or value < EARLIEST or value.year > 2100:

@@ -7,6 +7,7 @@ instead, so nothing small can be worked out by taking one count from another.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,8 @@ from kopingreport.surveys.suppression import MIN_CELL
 
 #: How far back the public map looks.
 PUBLIC_DAYS = 365
+CACHE_SECONDS = 300
+_cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
 
 
 def published(since: datetime) -> sa.Select[Any]:
@@ -65,7 +68,21 @@ def _categories(counter: Counter[str]) -> dict[str, int]:
 
 def feature_collection(session: Session, category: str | None = None,
                        now: datetime | None = None) -> dict[str, Any]:
-    """The public map as GeoJSON: cell polygons and area polygons with their counts."""
+    """The public map as GeoJSON: cell polygons and area polygons with their counts (the
+    same answer is reused for five minutes: anyone may ask, as often as they like)."""
+    key = (str(session.get_bind().url), category, now)
+    hit = _cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    found = _features(session, category, now)
+    if len(_cache) > 100:
+        _cache.clear()
+    _cache[key] = (time.monotonic() + CACHE_SECONDS, found)
+    return found
+
+
+def _features(session: Session, category: str | None, now: datetime | None
+              ) -> dict[str, Any]:
     cells, areas = counts(session, category, now)
     _codes, every_area = area_lookup(session)
     names = {a: every_area[a] for a in areas if a in every_area}

@@ -135,17 +135,26 @@ def hot_cells(session: Session, blocks: list[list[date]], months: dict[date, Mon
     counted live (the current one) are added in Python.
     """
     summed = [m for block in blocks for m in block if not months[m].cells]
+    live = len(summed) < len(months)
     block_of = {m: i for i, block in enumerate(blocks) for m in block}
     per_block: dict[tuple[tuple[int, int], int], int] = {}
+    totals: dict[str, int] = {}
     if summed:
         block = sa.case(*[(MonthCount.month == m, block_of[m]) for m in summed])
-        rows = session.execute(
-            sa.select(MonthCount.key_a, block, sa.func.sum(MonthCount.n))
-            .where(MonthCount.dimension == "cell", MonthCount.month.in_(summed))
-            .group_by(MonthCount.key_a, block))
-        for key, index, n in rows:
+        cell_rows = sa.select(MonthCount.key_a, block, sa.func.sum(MonthCount.n)).where(
+            MonthCount.dimension == "cell", MonthCount.month.in_(summed)).group_by(
+            MonthCount.key_a, block)
+        if not live:  # only the hot (cell, block) pairs; their cells' totals come after
+            cell_rows = cell_rows.having(sa.func.sum(MonthCount.n) >= minimum)
+        for key, index, n in session.execute(cell_rows):
             x, y = key.split("-")
             per_block[((int(x), int(y)), index)] = int(n)
+        if not live and per_block:
+            keys = sorted({f"{x}-{y}" for (x, y), _i in per_block})
+            totals = dict(session.execute(
+                sa.select(MonthCount.key_a, sa.func.sum(MonthCount.n)).where(
+                    MonthCount.dimension == "cell", MonthCount.month.in_(summed),
+                    MonthCount.key_a.in_(keys)).group_by(MonthCount.key_a)).all())
     for month, figures in months.items():
         for cell, n in figures.cells.items():
             key = (cell, block_of[month])
@@ -154,4 +163,6 @@ def hot_cells(session: Session, blocks: list[list[date]], months: dict[date, Mon
     for (cell, _index), n in per_block.items():
         total, hot = found.get(cell, (0, 0))
         found[cell] = (total + n, hot + (n >= minimum))
+    if totals:
+        found = {c: (int(totals[f"{c[0]}-{c[1]}"]), hot) for c, (_t, hot) in found.items()}
     return found

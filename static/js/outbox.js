@@ -107,8 +107,9 @@
     const bytes = (item.photos || []).reduce((sum, p) => sum + p.blob.size, 0);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 30e3 + bytes / 10); // ≥ 10 kB/s
-    // The language is pinned in the URL and cookies are left out, so a retry days later is
-    // the very same request (and the server recognises it as one).
+    // The language is pinned in the URL, so a retry days later is the same report to the
+    // server. The session cookie goes along when there is one (a logged-in night walker's
+    // report is theirs) but is not needed: the API takes no CSRF token and checks the Origin.
     return fetch(`${API}?lang=${encodeURIComponent(item.lang || "")}`, {
       method: "POST", body, credentials: "same-origin", cache: "no-store", signal: abort.signal,
       headers: { "Idempotency-Key": item.key, Accept: "application/json" },

@@ -15,3 +15,12 @@ def analyst(app: Flask, client: FlaskClient) -> FlaskClient:
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     log_in_as(app, client, "analyst")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Each test has its own data: forget pictures and public maps of earlier tests."""
+    from kopingreport.situation import picture, public
+
+    picture._cache.clear()  # noqa: SLF001
+    public._cache.clear()  # noqa: SLF001

@@ -11,16 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kopingreport.situation import picture
 from tests.factories import csrf_token, log_in_as
 from tests.situation.helpers import TORGET, add_reports, local, many
 
 PERIOD = "from=2026-03-01&to=2026-03-14"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    picture._cache.clear()  # noqa: SLF001 (each test has its own data)
 
 
 def _reports(app: Flask) -> None:
