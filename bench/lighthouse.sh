@@ -3,6 +3,7 @@
 #   bench/lighthouse.sh URL [OUT.json]
 # Installs the pinned lighthouse npm package into bench/.node (gitignored) the first time.
 # Uses Debian's chromium; never downloads a browser. Not part of the test command.
+# lighthouse 13.5 declares node >= 22.19; it runs on the Node 20 here (npm warns, that is all).
 set -euo pipefail
 cd "$(dirname "$0")"
 URL="$1"

@@ -8,7 +8,7 @@
 "use strict";
 importScripts(CONFIG.outbox);
 
-const CACHE = `kopingreport-${CONFIG.version}`;
+const PREFIX = "kopingreport-shell-", CACHE = `${PREFIX}${CONFIG.version}`;
 const LANG_KEY = "/__shell-lang";
 const TIMEOUT = 3500;
 
@@ -30,7 +30,7 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k.startsWith("kopingreport-") && k !== CACHE).map((k) => caches.delete(k))))
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
 });
 
@@ -41,17 +41,18 @@ async function shellLanguage(cache) {
 }
 const language = (res) => res.headers.get("Content-Language") || "";
 
-/* Re-fetch the cached pages when the person has switched language (one switch at a time). */
-let switching = Promise.resolve();
+/* Re-fetch the cached pages when the person has switched language: all of them or none,
+   one switch at a time, and the latest switch wins. Offline, the next page load tries again. */
+let switching = Promise.resolve(), wanted = "";
 function relanguage(lang) {
+  wanted = lang;
   switching = switching.catch(() => {}).then(async () => {
     const cache = await caches.open(CACHE);
-    if ((await shellLanguage(cache)) === lang) return;
+    if (wanted !== lang || (await shellLanguage(cache)) === lang) return;
+    const fresh = await Promise.all(CONFIG.pages.map((url) => fetch(url, { credentials: "same-origin", cache: "no-cache" })));
+    if (wanted !== lang || fresh.some((res) => !res.ok || language(res) !== lang)) return;
+    await Promise.all(fresh.map((res, i) => cache.put(CONFIG.pages[i], res)));
     await cache.put(LANG_KEY, new Response(lang));
-    await Promise.all(CONFIG.pages.map(async (url) => {
-      const res = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
-      if (res.ok && language(res) === lang && (await shellLanguage(cache)) === lang) await cache.put(url, res);
-    }));
   });
   return switching;
 }
@@ -65,7 +66,7 @@ self.addEventListener("message", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag !== "outbox") return;
   // Rejecting makes the browser try again later (Chromium: 3 attempts with back-off).
-  event.waitUntil(Outbox.flush().then((results) => {
+  event.waitUntil(Outbox.flush({ force: true }).then((results) => {
     if (results.some((r) => r.kind === "retry")) throw new Error("outbox: not sent yet");
   }));
 });
