@@ -3,12 +3,16 @@
 Run from the repository root (it takes a few minutes; most of it is loading):
 
     .venv/bin/python bench/situation.py [--reports 1000000] [--db sqlite|postgresql|both]
-        [--runs 5] [--pg-url URL]
+        [--runs 5] [--pg-url URL] [--reuse]
 
 For each database it builds a fresh one (SQLite: a temporary file; PostgreSQL: the schema
 ``bench_situation``), migrates it, loads the Köping areas and ``--reports`` synthetic reports
 over three years (``bench/situation_data.py``: executemany on SQLite, COPY on PostgreSQL;
-every category, area, reporter kind, hot places, evenings and seasons). Then it times:
+every category, area, reporter kind, hot places, evenings and seasons). With ``--reuse`` the
+databases are kept (SQLite: ``bench/out/situation-<N>.sqlite``, gitignored; PostgreSQL: the
+schema stays) and a later run with the same ``--reports`` only migrates them (new indexes are
+built) and skips the load; the month sums and dawn/dusk table are emptied first, so "first"
+figures stay comparable. Then it times:
 
 * the dashboard, ``GET /admin/situation/`` for the default 14 days, as an analyst through the
   Flask test client: the first request (it also caches dawn and dusk of ~1100 days), the
@@ -165,21 +169,66 @@ def plans(engine: sa.Engine, statements: list[tuple[str, Any]]) -> list[str]:
     return lines
 
 
-def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path) -> dict[str, float]:
+KEPT_DIR = _HERE / "out"
+
+
+def _kept_url(kind: str, count: int, pg_url: str) -> str:
+    """The URL of the database kept by ``--reuse``."""
+    if kind == "sqlite":
+        KEPT_DIR.mkdir(exist_ok=True)
+        return f"sqlite:///{KEPT_DIR / f'situation-{count}.sqlite'}"
+    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{PG_SCHEMA}"')
+    engine.dispose()
+    return f"{pg_url}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def _loaded(engine: sa.Engine, count: int) -> bool:
+    """Whether the kept database already holds the ``count`` bench reports."""
+    with engine.connect() as conn:
+        return conn.scalar(sa.text("SELECT count(*) FROM reports")) == count
+
+
+def _forget_caches(engine: sa.Engine) -> None:
+    """Empty the month sums and the dawn/dusk table (a reused database starts like a new one)."""
+    with engine.begin() as conn:
+        for table in ("situation_month_counts", "situation_rollup_months",
+                      "situation_sun_days"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
+        reuse: bool = False) -> dict[str, float]:
     from kopingreport.db import engine as app_engine, get_session
     from kopingreport.situation import documents, picture
     from tests.factories import log_in_as
 
-    url = fresh_url(kind, workdir, pg_url)
+    url = _kept_url(kind, count, pg_url) if reuse else fresh_url(kind, workdir, pg_url)
+    started = time.perf_counter()
     app = build_app(url, workdir)
     with app.app_context():
         engine = app_engine()
-        print(f"\n== {kind}: loading {count:,} reports …", flush=True)
-        seconds = data.load(engine, count, 1983, datetime.now(UTC))
-        data.settle(engine)
-    print(f"   loaded in {seconds:.1f} s")
+        if reuse and _loaded(engine, count):
+            print(f"\n== {kind}: reusing {count:,} reports ({url.split('?')[0]}; migrated in "
+                  f"{time.perf_counter() - started:.1f} s)", flush=True)
+            _forget_caches(engine)
+            data.settle(engine)
+        else:
+            if reuse:  # a kept database with other data: start it again
+                engine.dispose()
+                if kind == "sqlite":
+                    Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+                app = build_app(fresh_url(kind, workdir, pg_url) if kind == "postgresql"
+                                else url, workdir)
+            with app.app_context():
+                engine = app_engine()
+            print(f"\n== {kind}: loading {count:,} reports …", flush=True)
+            seconds = data.load(engine, count, 1983, datetime.now(UTC))
+            data.settle(engine)
+            print(f"   loaded in {seconds:.1f} s")
     client = app.test_client()
-    log_in_as(app, client, "analyst")
+    log_in_as(app, client, "analyst", email=f"analyst-{time.time_ns()}@koping.example")
 
     def dashboard() -> Any:
         picture._cache.clear()  # noqa: SLF001 (time the work, not the cache)
@@ -226,12 +275,15 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the databases and reuse them when they hold --reports")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-            results[kind] = run(kind, args.reports, args.runs, args.pg_url, Path(tmp))
+            results[kind] = run(kind, args.reports, args.runs, args.pg_url, Path(tmp),
+                                args.reuse)
     print(f"\nload average {os.getloadavg()[0]:.1f}")
     for kind, found in results.items():
         verdict = ("within" if found["dashboard"] <= TARGET_DASHBOARD_MS

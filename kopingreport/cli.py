@@ -1,4 +1,5 @@
-"""``flask --app wsgi …`` commands: db upgrade, demo-data, import-areas, create-admin."""
+"""``flask --app wsgi …`` commands: db upgrade, demo-data, import-areas, create-admin,
+purge, backup, restore."""
 
 from __future__ import annotations
 
@@ -111,7 +112,64 @@ def create_admin_command(email: str) -> None:
     click.echo(f"Administrator {user.email} created.")
 
 
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Remove personal data kept longer than its retention period (run nightly)."""
+    from kopingreport.privacy.purge import purge
+    from kopingreport.reports.flow import photo_store
+
+    result = purge(get_session(), current_app.config, photo_store(), dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    for kind, count in result.counts.items():
+        click.echo(f"{kind}: {verb} {count}")
+    for kind in result.failed:
+        click.echo(f"{kind}: FAILED (nothing of this kind changed; see the log)", err=True)
+    click.echo(f"Purge{' (dry run)' if dry_run else ''}: {verb} {result.total} in total.")
+    if result.failed:
+        sys.exit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Copy the SQLite database (online backup API) and the uploads into DEST/<time>/."""
+    from kopingreport.db import utcnow
+    from kopingreport.privacy.backup import BackupRefused, backup
+
+    try:
+        done = backup(current_app.config["DATABASE_URL"], Path(current_app.config["UPLOAD_DIR"]),
+                      dest, utcnow())
+    except BackupRefused as err:
+        click.echo(str(err), err=True)
+        sys.exit(2)
+    click.echo(f"Backup in {done.directory}: database ({done.database_pages} pages, "
+               f"integrity ok), {done.files} upload files.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing database.")
+def restore_command(source: Path, force: bool) -> None:
+    """Put a backup made by `backup` in place (stop the app first)."""
+    from kopingreport.privacy.backup import BackupRefused, restore, sqlite_path
+
+    try:
+        database = sqlite_path(current_app.config["DATABASE_URL"])
+    except BackupRefused as err:
+        raise click.ClickException(str(err)) from err
+    if database.exists() and not force:
+        raise click.ClickException(f"{database} exists; add --force to replace it.")
+    engine().dispose()
+    restore(source, database, Path(current_app.config["UPLOAD_DIR"]))
+    click.echo(f"Restored {source} into {database} and {current_app.config['UPLOAD_DIR']}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (db_cli, import_areas_command, demo_data_command, create_admin_command):
+    for command in (db_cli, import_areas_command, demo_data_command, create_admin_command,
+                    purge_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -42,7 +42,24 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PHOTO_QUALITY": 80,
         "DESCRIPTION_MAX_LENGTH": 4000,
         "REPORT_MAX_AGE_DAYS": 365,
+        # Retention (GDPR storage limitation; `flask purge` applies it every night). Reports
+        # themselves are public records (arkivlagen) and stay; personal data in them goes.
+        # Days after a report is closed or resolved that the reporter's contact details stay.
         "CONTACT_RETENTION_DAYS": 30,
+        "RETENTION_REJECTED_PHOTOS_DAYS": 30,  # after a report is rejected as spam/abuse
+        "RETENTION_UNCONFIRMED_ACCOUNT_DAYS": 30,  # e-mail never confirmed, since sign-up
+        "RETENTION_UNUSED_INVITATION_DAYS": 30,  # after the invitation link expired, unused
+        "RETENTION_SURVEY_TOKEN_DAYS": 30,  # device marks, codes, account links after close
+        "RETENTION_DECLINED_APPLICATION_DAYS": 90,  # grannsamverkan, after it was declined
+        "RETENTION_ENDED_CONTACT_DAYS": 365,  # grannsamverkan register entry, after it ended
+        "RETENTION_UNUSED_PHOTO_DAYS": 2,  # photo files kept for a form that was never sent
+        "RETENTION_LOCK_DAYS": 1,  # moderators' soft locks ("being handled by …")
+        "RETENTION_BARRIER_REPORT_DAYS": 365,  # accessibility barrier notices
+        # Who answers for personal data and accessibility (shown on /privacy, /accessibility).
+        "PRIVACY_CONTROLLER_EMAIL": "kommunen@koping.se",
+        "PRIVACY_DPO_EMAIL": "dataskyddsombud@koping.se",
+        "ACCESSIBILITY_EMAIL": "kommunen@koping.se",
+        "BARRIER_REPORT_LIMITS": "5 per minute;20 per day",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LOCALES": ("sv", "fi", "en", "ar"),
@@ -51,6 +68,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         # CSRF tokens on HTML forms live as long as the session; the offline JSON API is
@@ -58,8 +76,20 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
         "SQLALCHEMY_ECHO": False,
+        # Rate limits count per client address (see TRUSTED_PROXIES) in Redis when REDIS_URL
+        # is set, so that every worker and node shares them. A meeting with many phones on
+        # one Wi-Fi shares one address: the limits leave room for that. Redis down: each
+        # worker counts in memory instead of refusing reports.
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMITS": "10 per minute;100 per hour",
+        "RATELIMIT_KEY_PREFIX": "kopingreport",
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "LIMIT_REPORTS": "30 per minute;300 per hour;2000 per day",
+        "LIMIT_API": "300 per minute;5000 per hour",
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; 0: trust
+        # no such header (the client's address is the connection's).
+        "TRUSTED_PROXIES": 0,
+        "LOGIN_LIMITS": "30 per minute;300 per hour",
         "LOGIN_ACCOUNT_LIMITS": "5 per minute;30 per hour",
         "PASSWORD_RESET_MAX_AGE": 3600,
         "INVITATION_MAX_AGE": 7 * 24 * 3600,

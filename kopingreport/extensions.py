@@ -1,6 +1,9 @@
 """Extension objects, created unbound and bound to the app in ``create_app``."""
 
-from flask import request
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -8,6 +11,8 @@ from flask_wtf.csrf import CSRFProtect
 
 
 def _client_address() -> str:
+    # Behind a reverse proxy this is the client's address only when TRUSTED_PROXIES is set
+    # (werkzeug's ProxyFix, see create_app); otherwise it is the proxy's.
     return request.remote_addr or "unknown"
 
 
@@ -16,3 +21,33 @@ login_manager = LoginManager()
 babel = Babel()
 #: Rate limits; storage is Redis when ``REDIS_URL`` is set (shared by all workers), else memory.
 limiter = Limiter(key_func=_client_address, default_limits=[])
+
+# Flask-Limiter keeps some settings of the first app it was bound to (``x = self.x or
+# config[...]``). One process normally has one app, but tests build many: each app starts
+# from the limiter's own initial settings so that its configuration is the one in force.
+_INITIAL: dict[str, Any] = {name: getattr(limiter, name) for name in (
+    "_headers_enabled", "_strategy", "_key_prefix", "_retry_after", "_swallow_errors",
+    "_fail_on_first_breach", "_request_identifier", "_in_memory_fallback_enabled",
+    "_default_limits_per_method", "_application_limits_per_method", "_on_breach")}
+
+
+def init_limiter(app: Flask) -> None:
+    """Bind the shared limiter to ``app`` with ``app``'s RATELIMIT_* settings."""
+    for name, value in _INITIAL.items():
+        setattr(limiter, name, value)
+    limiter.enabled = True
+    limiter._storage_options = {}  # noqa: SLF001 - see _INITIAL
+    limiter._header_mapping = {}  # noqa: SLF001
+    limiter._in_memory_fallback = []  # noqa: SLF001
+    limiter._storage_dead = False  # noqa: SLF001
+    limiter.init_app(app)
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    """A limit read from the configuration on each request, e.g. ``LIMIT_REPORTS``
+    (``KOPINGREPORT_LIMIT_REPORTS="20 per minute;200 per hour"``)."""
+    def provider() -> str:
+        return str(current_app.config[name])
+
+    provider.__name__ = f"limit_{name.lower()}"
+    return provider

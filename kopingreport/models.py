@@ -5,6 +5,7 @@ from kopingreport.moderation.models import AuditEvent, PhotoRedaction, ReportCas
 from kopingreport.neighbourhood.models import NeighbourhoodContact, NeighbourhoodMessage
 from kopingreport.nightwalks.models import Nightwalk
 from kopingreport.open311.models import ApiKey
+from kopingreport.privacy.models import BarrierReport
 from kopingreport.reports.models import Area, Photo, ReferenceCounter, Report, ReportContact
 from kopingreport.situation.models import ActionFollowUp, FocusArea, MonthCount, PartnerShare
 from kopingreport.situation.models import PlanAction, Promise, PromiseActivity, PromiseNote
@@ -13,7 +14,8 @@ from kopingreport.surveys.models import Survey, SurveyAnswer, SurveyCode, Survey
 from kopingreport.surveys.models import SurveyDevice, SurveyQuestion, SurveyResponse, SurveySection
 from kopingreport.walks.models import Action, SafetyWalk, WalkStop, WalkStopPhoto
 
-__all__ = ["Action", "ActionFollowUp", "ApiKey", "Area", "AuditEvent", "FocusArea", "MonthCount",
+__all__ = ["Action", "ActionFollowUp", "ApiKey", "Area", "AuditEvent", "BarrierReport",
+           "FocusArea", "MonthCount",
            "NeighbourhoodContact", "NeighbourhoodMessage", "Nightwalk", "Organisation",
            "PartnerShare", "Photo", "PhotoRedaction", "PlanAction", "Promise", "PromiseActivity",
            "PromiseNote", "ReferenceCounter", "Report", "ReportCase", "ReportContact",

@@ -21,6 +21,7 @@ class Permission(StrEnum):
     REPORTS_MODERATE = "backoffice:reports:moderate"
     CONTACTS_READ = "backoffice:contacts:read"
     NEIGHBOURHOOD_MANAGE = "backoffice:grannsamverkan:manage"
+    SURVEYS_MANAGE = "backoffice:surveys:manage"
     NIGHTWALKS_READ = "backoffice:nightwalks:read"
     NIGHTWALK_LOG = "field:nightwalks:log"
     PARTNER_REPORT = "field:reports:partner"
@@ -54,7 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARTNER: frozenset({Permission.PARTNER_REPORT}),
     Role.MODERATOR: frozenset(_STAFF | {Permission.REPORTS_MODERATE, Permission.CONTACTS_READ,
                                         Permission.SITUATION_READ}),
-    Role.ANALYST: frozenset(_STAFF | {Permission.NEIGHBOURHOOD_MANAGE,
+    Role.ANALYST: frozenset(_STAFF | {Permission.NEIGHBOURHOOD_MANAGE, Permission.SURVEYS_MANAGE,
                                       Permission.NIGHTWALKS_READ, Permission.SITUATION_READ,
                                       Permission.SITUATION_MANAGE}),
     Role.ADMIN: frozenset(Permission),

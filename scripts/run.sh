@@ -16,5 +16,5 @@ PORT="${PORT:-8000}"
 echo
 echo "  kopingreport is running: open http://localhost:${PORT}/"
 echo
-exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:${PORT}" \
-  --access-logfile - --max-requests 2000 wsgi:app
+# Production settings (gunicorn.conf.py: gthread workers, JSON logs), on localhost.
+exec .venv/bin/gunicorn --config gunicorn.conf.py --bind "127.0.0.1:${PORT}" wsgi:app

@@ -13,16 +13,17 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from kopingreport.db import get_session
-from kopingreport.extensions import csrf
+from kopingreport.extensions import configured_limit, csrf, limiter
 from kopingreport.i18n import _
 from kopingreport.reports import categories, flow
 from kopingreport.reports import areas as area_service
 from kopingreport.reports.presenters import public_status
 from kopingreport.reports.services import IdempotencyConflict, SubmissionInvalid
-from kopingreport.reports.views import KEY_RE
+from kopingreport.reports.views import KEY_RE, REPORT_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+limiter.shared_limit(configured_limit("LIMIT_API"), scope="api")(bp)
 
 
 def _errors(errors: dict[str, list[Any]], status: int = 422) -> ResponseReturnValue:
@@ -54,6 +55,7 @@ def list_areas() -> ResponseReturnValue:
 
 
 @bp.post("/reports")
+@REPORT_LIMIT
 def create_report() -> ResponseReturnValue:
     """Submit a report (multipart form data); see DESIGN.md §5."""
     _check_origin()

@@ -85,8 +85,9 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"),
-                                           index=True)
+    #: None for events about no single report (a purge, an account deleted by its owner).
+    report_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(sa.String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
@@ -97,12 +98,16 @@ class AuditEvent(Base):
 
 
 
-def _queue_index() -> sa.Index:
+def _queue_indexes() -> tuple[sa.Index, sa.Index]:
     from kopingreport.reports.models import Report
 
-    return sa.Index("ix_reports_state_created_at", Report.__table__.c.state,
-                    Report.__table__.c.created_at)
+    reports = Report.__table__.c
+    return (sa.Index("ix_reports_state_created_at_id", reports.state, reports.created_at,
+                     reports.id),
+            sa.Index("ix_reports_state_area_category_created_at", reports.state,
+                     reports.area_id, reports.category, reports.created_at))
 
 
-#: The queue's default order within a state (declared beside the queue that needs it).
-QUEUE_INDEX = _queue_index()
+#: The queue's default order within a state (newest first, ties by id), and the queue
+#: filtered by area and category within a state (declared beside the queue that needs them).
+QUEUE_INDEX, QUEUE_FILTER_INDEX = _queue_indexes()

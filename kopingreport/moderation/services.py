@@ -53,8 +53,12 @@ def change_state(session: Session, actor: User, report: Report, target: str, *,
         raise ModerationError(_l("Say where the resident should turn instead."), "channel")
     if target == ReportState.REJECTED and not reason.strip():
         raise ModerationError(_l("Give a reason for rejecting the report."), "reason")
-    before = {"state": report.state}
+    before: dict[str, Any] = {"state": report.state}
     report.state = target
+    if not workflow.is_open(target) and case.due_at is not None:
+        # A closed case is never overdue; without a due date "overdue" is one index range.
+        before["due_at"] = case.due_at.isoformat()
+        case.due_at = None
     case.channel = channel.strip() or case.channel
     case.close_reason = reason.strip() or case.close_reason
     if target not in PUBLISHABLE:

@@ -10,16 +10,8 @@ from typing import Any
 
 from kopingreport.i18n import _
 from kopingreport.neighbourhood.models import NeighbourhoodContact
+from kopingreport.web.csvsafe import safe_text as safe_cell
 from kopingreport.web.fields import LOCAL_TZ
-
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """The cell's text, with a leading quote if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _local(moment: datetime | None) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,6 +32,42 @@ def active_areas(session: Session) -> list[Area]:
     return sorted(areas, key=lambda a: (KIND_ORDER.get(a.kind, 9), a.name))
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """The active areas as the report form and the point lookup need them."""
+
+    loaded: float
+    choices: list[tuple[str, str]]
+    shapes: list[tuple[int, geo.AreaShape]]
+
+
+#: Parsed areas per database (engine), so that a report does not read and parse every
+#: outline again. ``import_areas`` clears it; another process's import is seen after this long.
+CACHE_SECONDS: Final = 30.0
+_cache: WeakKeyDictionary[Any, _Cached] = WeakKeyDictionary()
+
+
+def _cached(session: Session) -> _Cached:
+    engine = session.get_bind()
+    entry = _cache.get(engine)
+    if entry is None or time.monotonic() - entry.loaded > CACHE_SECONDS:
+        areas = active_areas(session)
+        entry = _Cached(time.monotonic(), [(a.code, a.name) for a in areas],
+                        [(a.id, _shape(a)) for a in areas])
+        _cache[engine] = entry
+    return entry
+
+
+def forget_cached_areas(session: Session) -> None:
+    """Make the next lookup read the areas from the database again."""
+    _cache.pop(session.get_bind(), None)
+
+
+def area_choices(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of the active areas, in the order of ``active_areas`` (cached)."""
+    return _cached(session).choices
+
+
 def feature_collection(areas: Sequence[Area]) -> dict[str, Any]:
     """The areas as a GeoJSON FeatureCollection with ``code``, ``name`` and ``kind``."""
     return {"type": "FeatureCollection", "features": [
@@ -45,11 +83,11 @@ def _shape(area: Area) -> geo.AreaShape:
 
 def area_for_point(session: Session, lat: float, lon: float) -> Area | None:
     """The smallest active area containing the point, or None (outside the municipality)."""
-    areas = {a.code: a for a in session.scalars(
-        sa.select(Area).where(Area.is_active, Area.min_lon <= lon, Area.max_lon >= lon,
-                              Area.min_lat <= lat, Area.max_lat >= lat))}
-    found = geo.find_area([_shape(a) for a in areas.values()], lon, lat)
-    return areas[found.code] if found else None
+    shapes = _cached(session).shapes
+    found = geo.find_area([shape for _id, shape in shapes], lon, lat)
+    if found is None:
+        return None
+    return session.get(Area, next(area_id for area_id, shape in shapes if shape is found))
 
 
 def import_areas(session: Session, shapes: Sequence[geo.AreaShape]) -> ImportSummary:
@@ -73,6 +111,7 @@ def import_areas(session: Session, shapes: Sequence[geo.AreaShape]) -> ImportSum
     for area in existing.values():
         area.is_active = False
     session.flush()
+    forget_cached_areas(session)
     return ImportSummary(added, updated, len(existing))
 
 

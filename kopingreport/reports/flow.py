@@ -15,7 +15,8 @@ from kopingreport.reports import areas as area_service
 from kopingreport.reports.forms import ReportForm
 from kopingreport.reports.images import PhotoSettings, ProcessedPhoto
 from kopingreport.reports.photostore import PhotoStore
-from kopingreport.reports.services import SubmitResult, submit_report
+from kopingreport.reports.services import (SubmitResult, discard_unreferenced, photo_files,
+                                           submit_report)
 
 KEPT_MAX_AGE = 24 * 3600
 
@@ -68,7 +69,7 @@ def restore_kept_photos(store: PhotoStore) -> list[ProcessedPhoto]:
 
 def build_form(session: Session, *, csrf: bool = True) -> ReportForm:
     """A report form bound to this request, with the active areas and kept photos."""
-    choices = [(a.code, a.name) for a in area_service.active_areas(session)]
+    choices = area_service.area_choices(session)
     kept = restore_kept_photos(photo_store()) if request.method == "POST" else []
     return ReportForm(area_codes=choices, photo_settings=photo_settings(),
                       max_photos=current_app.config["MAX_PHOTOS"], kept=kept,
@@ -90,9 +91,17 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
     store, secret = photo_store(), current_app.config["SECRET_KEY"]
     max_age = current_app.config["REPORT_MAX_AGE_DAYS"]
     actor = current_user._get_current_object() if current_user.is_authenticated else None
-    return commit_with_retry(session, lambda: submit_report(
-        session, actor, data, store=store, secret=secret, idempotency_key=idempotency_key,
-        max_age_days=max_age))
+    new_files = [sha for sha in photo_files(data) if not store.exists(sha)]
+    try:
+        return commit_with_retry(session, lambda: submit_report(
+            session, actor, data, store=store, secret=secret, idempotency_key=idempotency_key,
+            max_age_days=max_age))
+    except BaseException:
+        # Nothing half-stored: the transaction is rolled back, and the photo files this
+        # attempt wrote go too (unless another report uses the same photo).
+        session.rollback()
+        discard_unreferenced(session, store, new_files)
+        raise
 
 
 def status_url(token: str, **params: object) -> str:

@@ -34,8 +34,11 @@ class Report(Base):
     """One submission from a resident or partner."""
 
     __tablename__ = "reports"
-    __table_args__ = (sa.Index("ix_reports_created_at_area_category", "created_at", "area_id",
-                               "category"),)
+    #: The lägesbild's period aggregates read only this index (a covering index): the
+    #: created_at range, then every column they filter or group on (kopingreport/situation).
+    __table_args__ = (sa.Index("ix_reports_picture", "created_at", "state", "area_id",
+                               "category", "reporter_kind", "organisation_id", "lat", "lon",
+                               "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Public reference, e.g. KPG-2026-00042.
@@ -67,7 +70,8 @@ class Report(Base):
     #: The nattvandring walk the report was made on (walkers only; see nightwalks).
     nightwalk_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("nightwalks.id", ondelete="SET NULL"), index=True)
-    state: Mapped[ReportState] = mapped_column(sa.String(20), default=ReportState.NEW, index=True)
+    #: Indexed by the queue's (state, created_at, id) and (state, area, category, created_at).
+    state: Mapped[ReportState] = mapped_column(sa.String(20), default=ReportState.NEW)
     priority: Mapped[int] = mapped_column(default=0)
     #: Language the reporter used, for replies.
     locale: Mapped[str] = mapped_column(sa.String(5))

@@ -7,6 +7,7 @@ in the same directory, fsync, ``os.replace``), so a reader never sees half a pho
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -17,6 +18,16 @@ from typing import Final
 _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 _FILE_MODE: Final = 0o644  # further restricted by the process umask
 _SUFFIX: Final = ".jpg"
+_FULL_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class PhotoStoreError(Exception):
+    """A photo could not be written (nothing of it is left behind). ``full`` when the disk or
+    quota is full, else the store is unusable for another reason (read-only, I/O error)."""
+
+    def __init__(self, *, full: bool) -> None:
+        super().__init__("photo store full" if full else "photo store unavailable")
+        self.full = full
 
 
 class PhotoStore:
@@ -35,15 +46,19 @@ class PhotoStore:
     def save(self, sha256: str, data: bytes) -> Path:
         """Store ``data`` under its hash, atomically; a photo already stored is left alone.
 
-        ``ValueError`` when ``sha256`` is not the hash of ``data``.
+        ``ValueError`` when ``sha256`` is not the hash of ``data``; ``PhotoStoreError`` when
+        the file cannot be written (disk full, read-only, I/O error).
         """
         target = self.path(sha256)
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ValueError("photo bytes do not match their sha256")
         if target.is_file():
             return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, data)
+        except OSError as err:
+            raise PhotoStoreError(full=err.errno in _FULL_ERRNOS) from err
         return target
 
     def exists(self, sha256: str) -> bool:

@@ -19,13 +19,15 @@ REFERENCE_PREFIX = "KPG"
 def next_reference(session: Session, year: int) -> str:
     """Hand out the next public reference of ``year``; safe under concurrent submissions."""
     table = ReferenceCounter.__table__
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-              else sqlite.insert)
-    session.execute(insert(table).values(year=year, last_number=0).on_conflict_do_nothing())
-    number = session.execute(
-        sa.update(table).where(table.c.year == year)
-        .values(last_number=table.c.last_number + 1).returning(table.c.last_number)
-    ).scalar_one()
+    bump = (sa.update(table).where(table.c.year == year)
+            .values(last_number=table.c.last_number + 1).returning(table.c.last_number))
+    number = session.execute(bump).scalar()
+    if number is None:  # the first report of the year: create its counter, then bump it
+        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
+        session.execute(insert(table).values(year=year, last_number=0)
+                        .on_conflict_do_nothing())
+        number = session.execute(bump).scalar_one()
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 
 

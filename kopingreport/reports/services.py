@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from kopingreport.reports.receipts import hash_token, new_token, next_reference
 from kopingreport.reports.states import LocationSource, ReporterKind, ReportState
 from kopingreport.security import Role, role_of
 
+log = logging.getLogger(__name__)
 
 _LATER_FIELDS = ("nightwalk_id",)
 
@@ -128,7 +130,8 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     A repeated ``idempotency_key`` with the same payload returns the stored report;
     with another payload it raises ``IdempotencyConflict``. Raises ``SubmissionInvalid``
     for domain errors. Photo files are written before the flush (content-addressed, so a
-    retry writes nothing new); the caller commits.
+    retry writes nothing new); the caller commits, and on failure removes the files this
+    attempt added (``photo_files``, ``discard_unreferenced``).
     """
     payload = data.payload_hash()
     token = new_token(secret, idempotency_key)
@@ -144,13 +147,40 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     report = _build_report(data, area, outside, payload, idempotency_key, token)
     _attribute(report, actor)
     report.nightwalk_id = walk_for_report(session, actor, data.nightwalk_id, report.occurred_at)
-    report.reference = next_reference(session, utcnow().year)
     _attach_photos(report, data.photos, store)
     if data.contact_email or data.contact_phone:
         report.contact = ReportContact(email=data.contact_email, phone=data.contact_phone)
+    # Everything above only reads. The write transaction starts here and holds the year's
+    # reference counter (and SQLite's write lock) until the caller commits: keep it short.
+    report.reference = next_reference(session, utcnow().year)
     session.add(report)
     session.flush()
     return SubmitResult(report, token, created=True)
+
+
+def photo_files(data: ReportInput) -> list[str]:
+    """The hashes of the files a submission stores (photos and thumbnails)."""
+    return [sha for photo in data.photos for sha in (photo.sha256, photo.thumb_sha256)]
+
+
+def discard_unreferenced(session: Session, store: PhotoStore, hashes: Sequence[str]) -> None:
+    """Remove photo files that no stored photo refers to (after a submission failed).
+
+    If the database cannot be asked, the files are kept: better an orphan file than a photo
+    lost from a report that a concurrent request stored.
+    """
+    if not hashes:
+        return
+    try:
+        used = set(session.scalars(sa.select(Photo.sha256).where(Photo.sha256.in_(hashes))))
+        used |= set(session.scalars(sa.select(Photo.thumb_sha256)
+                                    .where(Photo.thumb_sha256.in_(hashes))))
+        session.rollback()
+    except sa.exc.SQLAlchemyError:
+        log.warning("photo files of a failed submission kept: database unavailable")
+        return
+    for sha in set(hashes) - used:
+        store.delete(sha)
 
 
 def _build_report(data: ReportInput, area: Area | None, outside: bool, payload: str,
@@ -165,7 +195,9 @@ def _build_report(data: ReportInput, area: Area | None, outside: bool, payload: 
         lat=data.lat if has_point else None, lon=data.lon if has_point else None,
         accuracy_m=data.accuracy_m if has_point else None, location_source=source,
         place=data.place or None, area=area, is_outside_municipality=outside,
-        reporter_kind=data.reporter_kind, locale=data.locale)
+        reporter_kind=data.reporter_kind, locale=data.locale,
+        # Known now, so the receipt is built after the commit without reading them back.
+        public_text=None, public_reply=None, photos=[])
 
 
 #: The reporter kind a logged-in role always reports as.

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from kopingreport.db import get_session, utcnow
+from kopingreport.extensions import configured_limit, limiter
 from kopingreport.moderation.context import latest_redactions
 from kopingreport.moderation.services import original_of
 from kopingreport.i18n import _
@@ -43,7 +44,13 @@ def new() -> ResponseReturnValue:
     return _render_form(form)
 
 
+#: One count per client address for the HTML form and the API together.
+REPORT_LIMIT = limiter.shared_limit(configured_limit("LIMIT_REPORTS"), scope="reports",
+                                    override_defaults=False)
+
+
 @bp.post("/report")
+@REPORT_LIMIT
 def create() -> ResponseReturnValue:
     """Submit the form (works without JavaScript); errors keep everything typed."""
     session = get_session()

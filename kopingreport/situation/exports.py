@@ -21,19 +21,13 @@ from kopingreport.accounts.models import Organisation
 from kopingreport.reports.models import Area, Report
 from kopingreport.situation import grid, queries
 from kopingreport.situation.sun import is_dark
+from kopingreport.web.csvsafe import safe_cell
 from kopingreport.web.fields import LOCAL_TZ
 
 HEADER = ("reference", "received", "occurred", "category", "area", "place", "reporter_kind",
           "organisation", "state", "dark", "cell", "lat", "lon")
 #: Rows fetched per round trip while streaming.
 CHUNK = 2000
-
-
-def safe_cell(value: Any) -> Any:
-    """A value a spreadsheet shows as text, never runs (=, +, -, @, tab, CR first)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _local(moment: datetime) -> str:

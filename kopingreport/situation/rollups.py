@@ -3,9 +3,14 @@
 A GROUP BY over two years of reports makes SQLite sort hundreds of thousands of rows (seconds
 at a million reports), so each complete Swedish calendar month is summed once into
 ``situation_month_counts`` and a long span adds up its months. The current month is always
-counted live. A month's sums are recounted when they are more than a day old (a report may
-be rejected or merged later), or on request; adopting a lägesbild recounts every month first,
-so adopted figures are exact.
+counted live.
+
+The sums are kept right by the nightly ``flask situation refresh`` (:mod:`nightly`): it
+recounts every month with a report changed since the month was summed. Pages never recount
+the whole history: a month without sums is counted when first needed, and a month that
+ended less than ``SETTLE`` ago (its reports are still being moderated) is recounted when its
+sums are more than ``MAX_AGE`` old, so the picture stays right without the nightly run.
+Adopting a lägesbild recounts every month first, so adopted figures are exact.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from kopingreport.situation.models import MonthCount, RollupMonth
 from kopingreport.situation.params import local_midnight, today
 from kopingreport.situation.picture import when
 
-#: Sums older than this are recounted when next used.
+#: Sums of a recently ended month older than this are recounted when next used.
 MAX_AGE = timedelta(hours=24)
+#: How long after its end a month's reports are still commonly moderated (rejected, merged).
+SETTLE = timedelta(days=14)
 
 
 def month_starts(first: date, last: date) -> list[date]:
@@ -105,19 +112,39 @@ def _load(session: Session, months: list[date]) -> dict[date, MonthFigures]:
     return found
 
 
+def needs_count(month: date, built_at: datetime | None, now: datetime) -> bool:
+    """Whether a page must (re)count ``month``: no sums yet, or sums made while its reports
+    were still being moderated that are more than ``MAX_AGE`` old."""
+    if built_at is None:
+        return True
+    settled = local_midnight(_next_month(month)) + SETTLE
+    return built_at < settled and built_at < now - MAX_AGE
+
+
+def recount_month(session: Session, month: date) -> None:
+    """Count ``month`` from its reports and store the sums."""
+    _store(session, month, count_live(session, month))
+
+
+def built(session: Session, months: list[date] | None = None) -> dict[date, datetime]:
+    """When each summed month (of ``months``, or every one) was counted."""
+    query = sa.select(RollupMonth.month, RollupMonth.built_at)
+    if months is not None:
+        query = query.where(RollupMonth.month.in_(months))
+    return {m: b for m, b in session.execute(query)}
+
+
 def monthly(session: Session, first: date, last: date, *, recount: bool = False,
             now: datetime | None = None) -> dict[date, MonthFigures]:
-    """Every month touching [first, last]: complete months from their sums (summed first when
-    missing, stale or ``recount``), the current and future months counted live."""
+    """Every month touching [first, last]: complete months from their sums (counted first
+    when missing, unsettled and old, or ``recount``), the current and future months live."""
     now = now or utcnow()
     current = today().replace(day=1)
     months = month_starts(first, last)
     complete = [m for m in months if m < current]
-    built = dict(session.execute(sa.select(RollupMonth.month, RollupMonth.built_at)
-                                 .where(RollupMonth.month.in_(complete))).all()) if complete \
-        else {}
+    made = built(session, complete) if complete else {}
     for month in complete:
-        if recount or month not in built or built[month] < now - MAX_AGE:
+        if recount or needs_count(month, made.get(month), now):
             _store(session, month, count_live(session, month))
     found = _load(session, complete) if complete else {}
     for month in months:

@@ -31,6 +31,14 @@ def level_of(session: Session, user: Any) -> ShareLevel:
     return ShareLevel(share.level) if share else ShareLevel.NONE
 
 
+def sees_situation(user: Any) -> bool:
+    """Whether ``user`` may open the dashboard (for the navigation: partners whose
+    organisation is shared get the link too)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return level_of(get_session(), user) != ShareLevel.NONE
+
+
 def require_view(minimum: ShareLevel = ShareLevel.SUMMARY) -> Callable[[F], F]:
     """Like ``@require(SITUATION_READ)``, but a partner whose organisation is shared at least
     ``minimum`` gets in too; the level is left in ``g.situation_level`` for the view."""

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from kopingreport.db import get_session
 from kopingreport.security import Permission, require
-from kopingreport.situation import exports, picture, sharing, snapshots
+from kopingreport.situation import exports, nightly, picture, sharing, snapshots
 from kopingreport.situation.context import filter_options, for_level, parse_choice
 from kopingreport.situation.errors import SituationError
 from kopingreport.situation.forms import FreezeForm
@@ -22,6 +22,10 @@ from kopingreport.situation.labels import template_context
 
 bp = Blueprint("situation", __name__, url_prefix="/admin/situation")
 bp.context_processor(template_context)
+#: Every page's navigation asks whether to link the dashboard (partners included).
+bp.add_app_template_global(sharing.sees_situation, "sees_situation")
+#: ``flask --app wsgi situation refresh`` (nightly).
+bp.cli.add_command(nightly.refresh_command)
 #: Most report points sent to the map (the grid layer shows them all).
 MAP_POINTS = 5000
 

@@ -19,7 +19,7 @@ from kopingreport.db import get_session, utcnow
 from kopingreport.extensions import csrf
 from kopingreport.i18n import _, _l
 from kopingreport.reports.views import KEY_RE
-from kopingreport.surveys import flow, queries
+from kopingreport.surveys import flow, limits, queries
 from kopingreport.surveys.models import SurveyState
 from kopingreport.surveys.presenters import content_language
 from kopingreport.surveys.responding import NotAccepted
@@ -66,6 +66,7 @@ REFUSALS = {
 
 
 @bp.post("/<int:survey_id>/responses")
+@limits.answers
 def create_response(survey_id: int) -> ResponseReturnValue:
     """Store one response (form data or JSON; fields as in the HTML form)."""
     _check_origin()

@@ -15,7 +15,7 @@ from kopingreport.extensions import login_manager
 from kopingreport.i18n import _
 from kopingreport.reports.areas import active_areas
 from kopingreport.reports.views import KEY_RE
-from kopingreport.surveys import codes, device, flow, presenters, queries, results_page
+from kopingreport.surveys import codes, device, flow, limits, presenters, queries, results_page
 from kopingreport.surveys.models import Survey, SurveyState
 from kopingreport.surveys.responding import NotAccepted, has_answered
 from kopingreport.walks.services import published_walks
@@ -116,6 +116,7 @@ def _secret() -> str:
 
 
 @bp.post("/surveys/<int:survey_id>")
+@limits.answers
 def answer_post(survey_id: int) -> ResponseReturnValue:
     """Go to the next or previous page, or send the answers (checks only shown questions)."""
     survey, session = _survey(survey_id), get_session()

@@ -13,6 +13,7 @@ from kopingreport.db import get_session
 from kopingreport.reports import flow as report_flow
 from kopingreport.reports.areas import active_areas
 from kopingreport.reports.views import KEY_RE
+from kopingreport.surveys import limits
 from kopingreport.walks import services
 from kopingreport.walks.forms import StopForm
 from kopingreport.walks.labels import GROUP_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -64,6 +65,7 @@ def join(walk_id: int, token: str) -> ResponseReturnValue:
 
 
 @bp.post("/<int:walk_id>/join/<token>")
+@limits.stops
 def add_stop(walk_id: int, token: str) -> ResponseReturnValue:
     """Add a stop (works without JavaScript); errors keep everything typed."""
     walk, form, session = _joined(walk_id, token), stop_form(), get_session()

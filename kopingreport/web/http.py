@@ -5,8 +5,21 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, send_file
+from werkzeug.routing import IntegerConverter
 
 from kopingreport.reports.photostore import PhotoStore
+
+#: The largest id a database integer column holds (PostgreSQL ``integer``).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: a number the database can hold, else no match (404) instead of
+    an overflow deep in a query (500)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def wants_json() -> bool:
@@ -48,11 +61,14 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; bound ``<int:…>`` URL parts (call this
+    before the blueprints are registered)."""
+    app.url_map.converters["int"] = IdConverter
     app.after_request(_security_headers)

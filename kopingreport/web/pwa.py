@@ -27,7 +27,7 @@ bp = Blueprint("pwa", __name__)
 #: The PNG icons (66 KB) are left out: only the installer uses them, never a page.
 SHELL_ASSETS = (
     "css/app.css", "js/pwa.js", "js/outbox.js", "js/shrink.js", "js/report.js", "js/send.js",
-    "js/receipt.js", "js/myreports.js", "icons/icon.svg",
+    "js/receipt.js", "js/myreports.js", "js/survey.js", "css/surveys.css", "icons/icon.svg",
 )
 #: Pages of the app shell; the service worker fetches them with the visitor's cookies, so
 #: they are cached in the visitor's language.
@@ -120,6 +120,10 @@ def plural_messages() -> dict[str, dict[str, str]]:
     samples = _plural_samples(current_locale())
     return {"waiting": {tag: ngettext("%(count)s report waiting to be sent",
                                       "%(count)s reports waiting to be sent", n, count="{n}")
+                        for tag, n in samples.items()},
+            "answers": {tag: ngettext("%(count)s survey answer waiting to be sent",
+                                      "%(count)s survey answers waiting to be sent", n,
+                                      count="{n}")
                         for tag, n in samples.items()}}
 
 

@@ -18,7 +18,25 @@
     return el("p", { className: "hint" }, before, el("time", { dateTime: date.toISOString(), textContent: when.format(date) }), after);
   };
 
+  /* A survey answer: which survey, its state, and "Delete" (it cannot be changed here). */
+  function waitingAnswer(item) {
+    const attention = item.state === "attention";
+    const errors = attention && item.errors ? el("ul", { className: "field-errors" },
+      ...Object.values(item.errors).flat().map((m) => el("li", { textContent: m }))) : null;
+    const remove = el("button", { type: "button", className: "link-button", textContent: d.msgDelete });
+    remove.addEventListener("click", () => {
+      if (window.confirm(d.msgConfirmDeleteAnswer)) Outbox.remove(item.id).then(render);
+    });
+    const open = attention && item.page ? el("a", { className: "button", href: item.page, textContent: d.msgOpenSurvey }) : null;
+    return el("li", { className: "status-card" },
+      el("h3", { textContent: d.msgSurveyAnswer }),
+      el("p", { className: `state ${attention ? "state-attention" : "state-waiting"}`, textContent: attention ? d.msgAttention : d.msgWaiting }),
+      errors, (item.summary || {}).title ? el("p", { textContent: item.summary.title }) : null,
+      dated(d.msgSaved, item.createdAt), el("p", { className: "app-actions" }, open, open && " ", remove));
+  }
+
   function waitingItem(item) {
+    if (item.kind === "survey") return waitingAnswer(item);
     const attention = item.state === "attention";
     const s = item.summary || {};
     const errors = attention && item.errors ? el("ul", { className: "field-errors" },

@@ -1,7 +1,9 @@
-/* The outbox: reports kept on the phone (IndexedDB) until the server has them, and the
-   receipts of sent reports ("My reports"). Shared by the pages and the service worker
-   (importScripts), so it holds no visible text. Sending again is always safe: every report
-   carries its own Idempotency-Key and the server stores it once however often it arrives. */
+/* The outbox: reports and survey answers kept on the phone (IndexedDB) until the server has
+   them, and the receipts of sent reports ("My reports"). Shared by the pages and the service
+   worker (importScripts), so it holds no visible text. Sending again is always safe: every
+   item carries its own Idempotency-Key and the server stores it once however often it arrives.
+   An item says where it goes (url, default the report API) and what it is (kind: "report",
+   the default, or "survey"). */
 (function (scope) {
   "use strict";
   const DB = "kopingreport", VERSION = 1, NAME = "kopingreport-outbox";
@@ -74,7 +76,8 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  /* Keep a report: {lang, fields: [[name, value]], photos: [{blob, name}], summary}. */
+  /* Keep an item: {lang, fields: [[name, value]], photos: [{blob, name, field?}], summary,
+     kind?, url?} (a report unless kind and url say otherwise). */
   function save(item) {
     const now = Date.now();
     const kept = Object.assign({ createdAt: now, attempts: 0 }, item, {
@@ -92,8 +95,13 @@
     }
   }
 
-  function classify(status, data) {
+  function classify(status, data, item) {
     if (status === 201 && data && data.reference) return { kind: "done", status, receipt: data };
+    // A survey answer has no receipt; "already answered" (or closed) is settled as well:
+    // sending it again could never change the server's answer.
+    if (item.kind === "survey" && (status === 201 || status === 409)) {
+      return { kind: "done", status, errors: status === 409 ? (data && data.errors) || null : null };
+    }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
       return { kind: "attention", status, errors: (data && data.errors) || { _: [] } };
     }
@@ -103,18 +111,18 @@
   function send(item) {
     const body = new FormData();
     item.fields.forEach(([name, value]) => body.append(name, value));
-    (item.photos || []).forEach((p) => body.append("photos", p.blob, p.name));
+    (item.photos || []).forEach((p) => body.append(p.field || "photos", p.blob, p.name));
     const bytes = (item.photos || []).reduce((sum, p) => sum + p.blob.size, 0);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 30e3 + bytes / 10); // ≥ 10 kB/s
     // The language is pinned in the URL, so a retry days later is the same report to the
     // server. The session cookie goes along when there is one (a logged-in night walker's
     // report is theirs) but is not needed: the API takes no CSRF token and checks the Origin.
-    return fetch(`${API}?lang=${encodeURIComponent(item.lang || "")}`, {
+    return fetch(`${item.url || API}?lang=${encodeURIComponent(item.lang || "")}`, {
       method: "POST", body, credentials: "same-origin", cache: "no-store", signal: abort.signal,
       headers: { "Idempotency-Key": item.key, Accept: "application/json" },
-    }).then((res) => res.json().then((data) => classify(res.status, data),
-                                     () => classify(res.status, null)),
+    }).then((res) => res.json().then((data) => classify(res.status, data, item),
+                                     () => classify(res.status, null, item)),
              () => ({ kind: "retry", status: 0 }))
       .finally(() => clearTimeout(timer));
   }
@@ -125,6 +133,12 @@
   }
 
   function settle(item, result) {
+    if (result.kind === "done" && !result.receipt) { // a survey answer: nothing to keep
+      return run("outbox", "readwrite", (t) => t.objectStore("outbox").delete(item.id)).then(() => {
+        notify({ type: "delivered", id: item.id, kind: item.kind, status: result.status });
+        return changed(Object.assign(result, { id: item.id }));
+      });
+    }
     if (result.kind === "done") {
       const r = result.receipt;
       const receipt = {

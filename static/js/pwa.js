@@ -8,10 +8,17 @@
   const box = $("app-status");
   if (!box || !window.indexedDB) return;
   const d = box.dataset, lang = document.documentElement.lang;
-  let forms = {}, loading = null;
-  try { forms = JSON.parse(d.msgWaiting || "{}"); } catch (e) { forms = {}; }
+  let loading = null;
+  const parse = (json) => { try { return JSON.parse(json || "{}"); } catch (e) { return {}; } };
+  const reportForms = parse(d.msgWaiting), answerForms = parse(d.msgAnswers);
   const rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
-  const waiting = (n) => ((rules && forms[rules.select(n)]) || forms.other || "").replace("{n}", n);
+  const counted = (forms, n) => ((rules && forms[rules.select(n)]) || forms.other || "").replace("{n}", n);
+  /* "1 report waiting to be sent · 1 survey answer waiting to be sent" */
+  function waiting(items) {
+    const answers = items.filter((i) => i.kind === "survey").length, reports = items.length - answers;
+    return [reports && counted(reportForms, reports), answers && counted(answerForms, answers)]
+      .filter(Boolean).join(" · ");
+  }
   const info = (text) => { $("outbox-info").textContent = text || ""; };
 
   /* Read the outbox without creating the database when there is none. */
@@ -55,7 +62,7 @@
   function show(state) {
     const items = state.items, attention = items.filter((i) => i.state === "attention").length;
     $("outbox-note").hidden = !items.length;
-    $("outbox-count").textContent = items.length ? waiting(items.length) : "";
+    $("outbox-count").textContent = waiting(items);
     $("outbox-attention").hidden = !attention;
     $("send-now").hidden = items.length === attention;
     if (!items.length) info("");

@@ -1,8 +1,9 @@
 /* Surveys with JavaScript: the whole survey on one page with conditions evaluated live,
-   places marked on a lazily loaded map, answers sent to /api/v1/surveys/<id>/responses and,
-   without a connection, kept on the phone (IndexedDB) and sent later. Results pages get a
-   heat layer of the published squares. The pages work without this file. Every visible
-   text comes from data-attributes the server translated. */
+   places marked on a lazily loaded map, answers written to the phone's outbox (outbox.js,
+   the same one as reports) and sent from there to /api/v1/surveys/<id>/responses — at once,
+   or when the connection returns. Results pages get a heat layer of the published squares.
+   The pages work without this file. Every visible text comes from data-attributes the
+   server translated. */
 (() => {
   "use strict";
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -29,59 +30,14 @@
     return map;
   }
 
-  /* --- the outbox of survey answers (IndexedDB) --------------------------------------------- */
-  const DB = "kopingreport-surveys";
-  function db() {
-    return new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore("answers", { keyPath: "key" });
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
+  /* The survey list and a survey page are kept for use without a connection. The service
+     worker keeps what it serves; the page it did not serve yet (the first visit) is asked
+     for here. */
+  const sw = navigator.serviceWorker;
+  if (sw && !sw.controller && /^\/surveys(\/\d+)?$/.test(location.pathname)) {
+    sw.ready.then((reg) => reg.active && reg.active.postMessage({ type: "keep", path: location.pathname }))
+      .catch(() => {});
   }
-  function store(mode, fn) {
-    return db().then((conn) => new Promise((resolve, reject) => {
-      const t = conn.transaction("answers", mode);
-      let result;
-      fn(t.objectStore("answers"), (v) => { result = v; });
-      t.oncomplete = () => { conn.close(); resolve(result); };
-      t.onerror = t.onabort = () => { conn.close(); reject(t.error); };
-    }));
-  }
-  const keep = (item) => store("readwrite", (s) => s.put(item));
-  const forget = (key) => store("readwrite", (s) => s.delete(key));
-  const waiting = () => store("readonly", (s, set) => { s.getAll().onsuccess = (e) => set(e.target.result); });
-
-  /* Send one answer. Resolves to {status, data}; status 0 means no connection. */
-  function post(item) {
-    const body = new FormData();
-    item.fields.forEach(([name, value, filename]) => (filename ? body.append(name, value, filename) : body.append(name, value)));
-    return fetch(`${item.url}?lang=${encodeURIComponent(item.lang)}`, {
-      method: "POST", body, credentials: "same-origin", cache: "no-store",
-      headers: { "Idempotency-Key": item.key, Accept: "application/json" },
-    }).then((res) => res.json().then((data) => ({ status: res.status, data }), () => ({ status: res.status, data: null })),
-             () => ({ status: 0, data: null }));
-  }
-  /* Send what waits; resolves to the keys the server has now received. A call while a
-     round is under way gets that round's result. */
-  let running = null;
-  function flush() {
-    if (!window.indexedDB) return Promise.resolve([]);
-    running = running || waiting().then(async (items) => {
-      const received = [];
-      for (const item of items || []) {
-        const { status } = await post(item);
-        if (status === 0 || status >= 500 || status === 429) break; // still offline: try later
-        await forget(item.key); // received, refused as a repeat, or invalid: nothing to retry
-        if (status === 201) received.push(item.key);
-      }
-      return received;
-    }).catch(() => []).finally(() => { running = null; });
-    return running;
-  }
-  window.addEventListener("online", flush);
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") flush(); });
-  flush();
 
   /* --- the survey form --------------------------------------------------------------------- */
   const form = $("#survey-form");
@@ -166,35 +122,57 @@
       box.focus();
     }
 
-    function fields() {
-      const out = [];
+    /* The answers as the outbox keeps them: text fields, and photos as blobs. */
+    function answers() {
+      const fields = [], photos = [];
       new FormData(form).forEach((value, name) => {
-        if (name === "csrf_token" || name === "nav") return;
-        if (value instanceof File) { if (value.name) out.push([name, value, value.name]); } else out.push([name, value]);
+        if (["csrf_token", "nav", "submission_id"].includes(name)) return;
+        if (typeof value === "string") fields.push([name, value]);
+        else if (value.name) photos.push({ field: name, blob: value, name: value.name });
       });
-      return out;
+      return { fields, photos };
     }
+    const title = ($("#survey-title") || {}).textContent || "";
+    // Only this survey's answers (the outbox also holds reports and other surveys).
+    const mine = (item) => item.kind === "survey" && item.url === d.api;
 
-    let busy = false;
+    let busy = false, current = null;
+    const status = $("#send-status");
+    const done = () => { busy = false; status.textContent = ""; };
+    function outcome(result) {
+      done();
+      if (result.kind === "retry") { showQueued(); return; }
+      if (result.kind === "attention") { // nothing was stored: the answers stay here to fix
+        Outbox.remove(current.id).catch(() => {});
+        current = null;
+        showErrors(result.errors);
+        return;
+      }
+      // 201 received; 409 already answered (or closed): the page says why.
+      location.assign(result.status === 201 ? d.thanks : d.already);
+    }
     form.addEventListener("submit", (e) => {
-      if (d.preview || !window.fetch || !window.indexedDB) return; // a plain post still works
+      if (d.preview || !window.Outbox || !Outbox.supported) return; // a plain post still works
       e.preventDefault();
       if (busy) return;
       const problems = check();
       if (Object.keys(problems).length) { showErrors(problems); return; }
       busy = true;
-      const status = $("#send-status");
       status.textContent = d.msgSending;
-      const item = { key: form.elements.submission_id.value, url: d.api, lang, fields: fields() };
-      keep(item).catch(() => null).then(() => post(item)).then(({ status: code, data }) => {
-        busy = false;
-        status.textContent = "";
-        if (code === 201) { forget(item.key).finally(() => location.assign(d.thanks)); return; }
-        if (code === 0 || code >= 500 || code === 429) { showQueued(); return; }
-        forget(item.key);
-        if (code === 422 && data && data.errors) { showErrors(data.errors); return; }
-        location.assign(d.already); // 409 (already answered, closed), 401 (log in): the page says why
-      }).catch(() => { busy = false; showErrors({ _: [d.msgNotSaved] }); });
+      // One answer per survey waits on a phone; a second one would be refused anyway.
+      Outbox.list().then((items) => {
+        const waiting = items.find(mine);
+        if (waiting) { current = waiting; done(); showQueued(); return null; }
+        const item = Object.assign({ kind: "survey", url: d.api, page: location.pathname, lang,
+                                     summary: { title } }, answers());
+        return Outbox.save(item).then((kept) => {
+          current = kept;
+          return Outbox.flush({ only: kept.id }).then((results) => {
+            Outbox.retryLater(results);
+            outcome(results.find((r) => r.id === kept.id) || { kind: "retry" });
+          });
+        });
+      }).catch(() => { done(); showErrors({ _: [d.msgNotSaved] }); });
     });
 
     function showQueued() {
@@ -202,11 +180,15 @@
       const panel = $("#queued");
       panel.hidden = false;
       panel.focus();
-      const key = form.elements.submission_id.value;
-      const again = () => flush().then((keys) => { if (keys.includes(key)) location.assign(d.thanks); });
-      window.addEventListener("online", again);
-      setInterval(again, 30e3);
     }
+    if (!window.Outbox || !Outbox.supported || d.preview) return;
+    // Sent later (when the connection returns, by "Send now" or the service worker).
+    Outbox.on((message) => {
+      if (message.type === "delivered" && current && message.id === current.id) {
+        location.assign(message.status === 201 ? d.thanks : d.already);
+      }
+    });
+    Outbox.start();
   }
 
   /* --- places on a map: each tap fills the next free slot ------------------------------------ */

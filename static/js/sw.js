@@ -1,7 +1,9 @@
 /* Service worker, served by the app at /sw.js with a CONFIG line in front of this file:
    {version, pages, assets, offline, outbox}. It keeps the app shell (start page, report
    form, offline page, My reports, CSS, JS, icons) in a versioned cache, answers page loads
-   network-first with a short timeout, and sends the outbox on Background Sync. It never
+   network-first with a short timeout, and sends the outbox on Background Sync. The survey
+   list and the survey pages a person has opened are kept as well (the last copy seen), so a
+   survey can be answered without a connection; the answers wait in the outbox. It never
    stores map tiles (the OpenStreetMap tile policy forbids offline copies) nor receipt pages
    (they carry a secret link). */
 /* global CONFIG, Outbox */
@@ -11,6 +13,8 @@ importScripts(CONFIG.outbox);
 const PREFIX = "kopingreport-shell-", CACHE = `${PREFIX}${CONFIG.version}`;
 const LANG_KEY = "/__shell-lang";
 const TIMEOUT = 3500;
+/* Pages kept as they were last seen (network-first), apart from the app shell. */
+const VISITED = /^\/surveys(\/\d+)?$/;
 
 async function precache(cache) {
   // Pages are fetched with the visitor's cookies, so they are cached in their language.
@@ -57,9 +61,17 @@ function relanguage(lang) {
   return switching;
 }
 
+/* A visited page opened before this worker controlled it: fetch and keep it now. */
+async function keep(path) {
+  const cache = await caches.open(CACHE);
+  const res = await fetch(path, { credentials: "same-origin", cache: "no-cache" });
+  if (res.ok && !res.redirected) await cache.put(path, res);
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "skip-waiting") self.skipWaiting();
+  if (data.type === "keep" && VISITED.test(data.path || "")) event.waitUntil(keep(data.path).catch(() => {}));
   if (data.type === "lang" && /^[a-z]{2,3}$/.test(data.lang || "")) event.waitUntil(relanguage(data.lang).catch(() => {}));
 });
 
@@ -75,13 +87,17 @@ function timeout(ms) { return new Promise((resolve) => { setTimeout(resolve, ms)
 
 async function page(request, url) {
   const cache = await caches.open(CACHE);
+  // A survey page opened with a single-use code is not kept: the code is not for later.
   const shell = CONFIG.pages.includes(url.pathname);
+  const visited = VISITED.test(url.pathname) && !url.searchParams.has("code");
   const network = fetch(request).then(async (res) => {
-    // Keep the fresh copy, if it is in the language of the other cached pages.
-    if (shell && res.ok && res.type === "basic" && !res.redirected &&
-        language(res) === (await shellLanguage(cache))) await cache.put(url.pathname, res.clone());
+    // Keep the fresh copy: a shell page if it is in the language of the other cached pages,
+    // a survey page as it is (in the survey's language).
+    if ((shell || visited) && res.ok && res.type === "basic" && !res.redirected &&
+        (visited || language(res) === (await shellLanguage(cache)))) await cache.put(url.pathname, res.clone());
     return res;
   });
+  if (visited) return latest(cache, network, url);
   // Other pages, and a change of language (?lang=), wait for the network.
   if (!shell || url.searchParams.has("lang")) {
     return network.catch(async () => (shell && (await cache.match(url.pathname))) || cache.match(CONFIG.offline));
@@ -92,6 +108,13 @@ async function page(request, url) {
   const cached = await cache.match(url.pathname);
   if (cached) return cached;
   return quick || network.catch(() => cache.match(CONFIG.offline));
+}
+
+/* A survey page: the network if it answers soon, otherwise the copy last seen. */
+async function latest(cache, network, url) {
+  const quick = await Promise.race([network.catch(() => null), timeout(TIMEOUT)]);
+  if (quick && quick.status < 500) return quick;
+  return (await cache.match(url.pathname)) || quick || network.catch(() => cache.match(CONFIG.offline));
 }
 
 async function asset(request) {

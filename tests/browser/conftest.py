@@ -204,3 +204,27 @@ def persistent_context(pw: Any, live_server: str) -> Iterator[Any]:
             context.close()
         except Exception:  # already closed by the test
             pass
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
+    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_path))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", AXE_TAGS)
+    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """Violations as readable lines (rule, help and the first elements)."""
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            lines.append(f"    {' '.join(map(str, node['target']))}: "
+                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)

@@ -19,10 +19,9 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import new_context
+from tests.browser.conftest import describe, new_context, run_axe  # noqa: F401
 from tests.factories import make_user
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 820, "height": 1180}
 BACKLOG = 200
@@ -167,24 +166,3 @@ def script_problems(page: Any) -> list[str]:
 
 def shot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"moderation-{name}.png"), full_page=False)
-
-
-def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
-    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_path))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})", AXE_TAGS)
-    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    """Violations as readable lines (rule, help and the first elements)."""
-    lines = []
-    for v in violations:
-        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
-        for node in v["nodes"][:8]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: "
-                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
-    return "\n".join(lines)

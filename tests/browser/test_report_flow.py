@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import new_context
+from tests.browser.conftest import describe, new_context, run_axe
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -60,25 +59,6 @@ def assert_receipt(page: Any) -> str:
     assert re.fullmatch(r"KPG-\d{4}-\d+", reference), reference
     assert page.locator(".facts").count() == 1
     return reference
-
-
-def run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
-    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_path))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"][:8]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: "
-                         f"{node.get('failureSummary', '').splitlines()[-1:]}")
-    return "\n".join(lines)
 
 
 # --- JavaScript on ---------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.test_report_flow import csp_problems, describe, run_axe
+from tests.browser.test_pwa import wait_for_promise, wait_for_service_worker
+from tests.browser.conftest import describe, run_axe
+from tests.browser.test_report_flow import csp_problems
 
 pytestmark = pytest.mark.browser
 
@@ -86,22 +88,75 @@ def test_one_page_with_javascript_conditions_and_a_map_point(
     assert not csp_problems(page), page.problems
 
 
-def test_answers_given_offline_are_sent_when_the_connection_returns(
-        make_page: Any, survey_id: int, live_database: str) -> None:
+#: JavaScript: how many items wait in the phone's outbox (reports and survey answers).
+WAITING = ("new Promise((ok) => { const r = indexedDB.open('kopingreport'); r.onsuccess = () => "
+           "{ r.result.transaction('outbox').objectStore('outbox').count().onsuccess = "
+           "(e) => ok(e.target.result); }; })")
+
+
+def kept_offline(path: str) -> str:
+    """JavaScript: whether the service worker keeps ``path`` for use without a connection."""
+    return (f"caches.keys().then((keys) => Promise.all(keys.map((k) => caches.open(k)"
+            f".then((c) => c.match('{path}'))))).then((hits) => hits.some(Boolean))")
+
+
+def test_answered_offline_in_finnish_delivered_once_and_a_second_answer_refused(
+        make_page: Any, survey_id: int, live_database: str, screenshots: Path) -> None:
     page = make_page("fi-FI")
     page.goto(f"/surveys/{survey_id}?lang=fi")
+    wait_for_service_worker(page)
+    # The page opened before the service worker took over is kept as well.
+    wait_for_promise(page, kept_offline(f"/surveys/{survey_id}"))
+    # Another tab with the same survey, opened before answering: used for a second answer.
+    other = page.context.new_page()
+    other.goto(f"/surveys/{survey_id}?lang=fi")
+    before = len(stored(live_database, survey_id))
+
+    # The connection drops; the survey page the resident opened still opens, and is answered.
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    assert page.locator("html").get_attribute("lang") == "fi"
     question(page, 1).locator("select").select_option("kolsva")
     question(page, 3).get_by_text("Melko turvattomaksi", exact=True).click()
-    before = len(stored(live_database, survey_id))
-    page.context.set_offline(True)
     page.locator(".sv-send-all").click()
     page.wait_for_selector("#queued:visible")
     assert "tallennettu tähän puhelimeen" in page.locator("#queued").inner_text()
+    # The same outbox as reports: the notice on every page counts it as a survey answer.
+    page.wait_for_selector("#outbox-note:not([hidden])")
+    assert page.inner_text("#outbox-count") == "1 kyselyvastaus odottaa lähettämistä"
+    page.screenshot(path=str(screenshots / "fi-survey-offline-queued.png"), full_page=True)
+    # Answering again from the kept page does not queue a second answer.
+    page.reload()
+    question(page, 1).locator("select").select_option("kolsva")
+    question(page, 3).get_by_text("Melko turvalliseksi", exact=True).click()
+    page.locator(".sv-send-all").click()
+    page.wait_for_selector("#queued:visible")
+    assert page.evaluate(WAITING) == 1
     assert len(stored(live_database, survey_id)) == before
-    page.context.set_offline(False)
-    page.wait_for_url(f"**/surveys/{survey_id}/thanks", timeout=15_000)
-    assert stored(live_database, survey_id)[-1][0] == "fi"
+
+    page.context.set_offline(False)  # the "online" event sends it
+    page.wait_for_url(f"**/surveys/{survey_id}/thanks", timeout=20_000)
+    assert "Kiitos vastauksistasi!" in page.locator("h1").inner_text()
     assert len(stored(live_database, survey_id)) == before + 1
+    assert stored(live_database, survey_id)[-1][0] == "fi"
+    assert page.evaluate(WAITING) == 0
+    assert page.locator("#outbox-note").is_hidden()
+
+    # A second answer from the same phone, from the tab still showing the form: refused
+    # politely, nothing stored, nothing left waiting.
+    question(other, 1).locator("select").select_option("centrum")
+    question(other, 3).get_by_text("Melko turvalliseksi", exact=True).click()
+    with other.expect_navigation():
+        other.locator(".sv-send-all").click()
+    assert "Olet jo vastannut" in other.locator("h1").inner_text()
+    other.screenshot(path=str(screenshots / "fi-survey-already.png"))
+    # … and opening the survey again says the same.
+    page.goto(f"/surveys/{survey_id}?lang=fi")
+    assert "Olet jo vastannut" in page.locator("h1").inner_text()
+    assert len(stored(live_database, survey_id)) == before + 1
+    assert other.evaluate(WAITING) == 0
+    assert not csp_problems(page), page.problems
 
 
 def test_page_by_page_without_javascript(make_page: Any, survey_id: int, live_database: str,
@@ -144,3 +199,62 @@ def test_the_survey_pages_at_phone_size(make_page: Any, survey_id: int, screensh
     violations = run_axe(page, axe_path)
     assert not violations, describe(violations)
     page.screenshot(path=str(screenshots / f"{lang}-survey-results.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def demo_walk(live_server: str, live_database: str) -> dict[str, Any]:
+    """The published demo safety walk and an analyst (with two-factor) in the live database."""
+    from kopingreport import create_app
+    from kopingreport.db import engine, get_session
+    from kopingreport.walks.demo import TITLE, load_demo_walk
+    from kopingreport.walks.models import SafetyWalk
+    from tests.factories import make_user
+
+    app = create_app({"DATABASE_URL": live_database, "SECRET_KEY": "browser-test-secret"})
+    with app.app_context():
+        session = get_session()
+        load_demo_walk(session)
+        session.commit()
+        walk_id = session.scalar(sa.select(SafetyWalk.id).where(SafetyWalk.title == TITLE))
+    analyst = make_user(app, "analyst", "protocol-analyst@koping.example")
+    with app.app_context():
+        engine().dispose()
+    return {"id": walk_id, "analyst": analyst}
+
+
+def log_in_browser(page: Any, account: dict[str, Any]) -> None:
+    import pyotp
+
+    page.goto("/login?lang=sv")
+    page.fill("#email", account["email"])
+    page.fill("#password", account["password"])
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    page.fill("#code", pyotp.TOTP(account["secret"]).now())
+    with page.expect_navigation():
+        page.press("#code", "Enter")
+    assert "/login" not in page.url, page.url
+
+
+def test_the_protocol_on_a_phone_and_printed(make_page: Any, demo_walk: dict[str, Any],
+                                             screenshots: Path) -> None:
+    page = make_page("sv-SE")
+    page.goto(f"/walks/{demo_walk['id']}/protocol?lang=sv")
+    page.screenshot(path=str(screenshots / "sv-walk-protocol.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    declined = page.locator(".walk-action").filter(has_text="Avslagen")
+    assert "Trafikverket inte sänker hastigheten" in declined.inner_text()
+
+    log_in_browser(page, demo_walk["analyst"])
+    page.goto(f"/admin/walks/{demo_walk['id']}/protocol?lang=sv")
+    assert page.locator(".backoffice-nav, .sv-crumbs").first.is_visible()
+    page.emulate_media(media="print")
+    # On paper: the protocol only, every åtgärd with its owner, due date and status.
+    assert page.locator(".site-header").is_hidden() and page.locator(".sv-crumbs").is_hidden()
+    assert page.locator(".backoffice-nav").count() == 0 or page.locator(".backoffice-nav").is_hidden()
+    actions = page.locator(".walk-action")
+    assert actions.count() == 4
+    first = actions.first.inner_text()
+    assert "Köpings kommun, gatuavdelningen" in first and "Åtgärdad" in first
+    page.screenshot(path=str(screenshots / "sv-walk-protocol-print.png"), full_page=True)
+    page.pdf(path=str(screenshots / "sv-walk-protocol.pdf"), format="A4")

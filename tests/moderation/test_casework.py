@@ -201,6 +201,27 @@ def test_assignment_gets_a_due_date_from_the_sla(app: Flask, client: FlaskClient
     assert mine.count('name="ids"') == 1
 
 
+def test_closing_a_case_clears_its_due_date(app: Flask, client: FlaskClient,
+                                            db_session) -> None:
+    """A resolved or closed report is never listed as overdue, however late its due date."""
+    submit(app.test_client(), category="fire")
+    moderator = log_in_as(app, client, "moderator")
+    rid = report_id(db_session)
+    act(client, f"/admin/reports/{rid}/assign", organisation="", unit="",
+        assignee=str(moderator["id"]), due_at="2020-01-01")
+    assert client.get("/admin/reports?overdue=1").get_data(as_text=True).count(
+        'name="ids"') == 1
+    act(client, f"/admin/reports/{rid}/state", state="in_review")
+    assert act(client, f"/admin/reports/{rid}/state", state="no_action").status_code == 303
+    db_session.expire_all()
+    assert db_session.get(ReportCase, rid).due_at is None
+    assert client.get("/admin/reports?overdue=1").get_data(as_text=True).count(
+        'name="ids"') == 0
+    audit = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "state")
+                               .order_by(AuditEvent.id.desc())).first()
+    assert audit.before["due_at"].startswith("2020-01-01")
+
+
 def test_bulk_actions(app: Flask, client: FlaskClient, db_session) -> None:
     resident = app.test_client()
     for _ in range(3):

@@ -99,6 +99,7 @@ def test_partners_see_what_the_administrator_allows(app: Flask, client: FlaskCli
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     log_in_as(app, client, "partner", organisation="Polisen Köping")
     assert client.get(f"/admin/situation/?{PERIOD}").status_code == 403
+    assert "/admin/situation/" not in client.get("/account").get_data(as_text=True)
     admin = app.test_client()
     log_in_as(app, admin, "admin")
     page = admin.get("/admin/situation/sharing").get_data(as_text=True)
@@ -108,6 +109,11 @@ def test_partners_see_what_the_administrator_allows(app: Flask, client: FlaskCli
         "csrf_token": token, f"level-{org_id}": "summary"}).status_code == 303
     html = client.get(f"/admin/situation/?{PERIOD}").get_data(as_text=True)
     assert "Graffiti" in html and "torget" not in html and "Freeze" not in html
+    # The partner finds the dashboard from the account page and in the page's navigation.
+    account = client.get("/account").get_data(as_text=True)
+    assert re.search(r'<a class="button" href="/admin/situation/">Lägesbild</a>', account)
+    nav = html.split('class="backoffice-nav"')[1].split("</nav>")[0]
+    assert 'href="/admin/situation/"' in nav and "/admin/reports" not in nav
     assert client.get(f"/admin/situation/export.csv?{PERIOD}").status_code == 403
     admin.post("/admin/situation/sharing", data={"csrf_token": token,
                                                   f"level-{org_id}": "full"})

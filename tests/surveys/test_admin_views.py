@@ -170,3 +170,21 @@ def test_a_published_survey_can_still_get_new_dates(app: Flask, client: FlaskCli
     found = db_session.get(Survey, survey["id"])
     assert found.closes_at is not None and found.is_results_public
     assert found.title["sv"] != "Ignoreras" and found.is_anonymous
+
+
+def test_analysts_and_administrators_run_citizen_dialogue_moderators_do_not(
+        app: Flask) -> None:
+    """Surveys and safety walks have their own permission: analysts (who build the surveys)
+    and administrators have it, moderators (who review reports) do not — and see no link."""
+    from kopingreport.security import ROLE_PERMISSIONS, Permission, Role
+    from kopingreport.surveys.access import MANAGE
+
+    assert MANAGE is Permission.SURVEYS_MANAGE  # not borrowed from grannsamverkan
+    assert [r for r in Role if MANAGE in ROLE_PERMISSIONS[r]] == [Role.ANALYST, Role.ADMIN]
+    for role, allowed in (("analyst", True), ("admin", True), ("moderator", False)):
+        client = app.test_client()
+        log_in_as(app, client, role)
+        for url in ("/admin/surveys/", "/admin/walks/", "/admin/walks/actions/"):
+            assert client.get(url).status_code == (200 if allowed else 403), (role, url)
+        home = client.get("/admin/?lang=sv").get_data(as_text=True)
+        assert ('href="/admin/surveys/"' in home) is allowed, role

@@ -68,14 +68,33 @@ def test_safety_walk_from_stops_to_a_printed_protocol(app: Flask, client: FlaskC
         assert client.post(f"/admin/walks/actions/new/{stop_id}", data={
             "csrf_token": token, "title": "Byt till LED-armaturer", "owner_text": "Gatuavdelningen",
             "due_on": "2026-12-31", "status": "planned"}).status_code == 303
-    action_id = db_session.scalars(sa.select(Action.id)).first()
-    assert client.post(f"/admin/walks/actions/{action_id}", data={
-        "csrf_token": token, "title": "Byt till LED-armaturer", "status": "done"}).status_code == 303
+    first, second = db_session.scalars(sa.select(Action.id).order_by(Action.id)).all()
+    assert client.post(f"/admin/walks/actions/{first}", data={
+        "csrf_token": token, "title": "Byt till LED-armaturer", "owner_text": "Gatuavdelningen",
+        "due_on": "2026-12-31", "status": "done"}).status_code == 303
+    assert client.post(f"/admin/walks/actions/{second}", data={
+        "csrf_token": token, "title": "Flytta busshållplatsen", "status": "declined",
+        "public_reason": "Trafikverket äger vägen; vi har skickat förslaget dit."}
+    ).status_code == 303
     client.post(f"/admin/walks/{walk_id}/state", data={"csrf_token": token,
                                                        "state": "published"})
     printed = client.get(f"/admin/walks/{walk_id}/protocol?lang=sv").get_data(as_text=True)
     assert "Protokoll: trygghetsvandring" in printed
-    assert printed.count("Byt till LED-armaturer") == 2 and "Åtgärdad" in printed
     assert "Gångtunneln" in printed and "Busshållplatsen" in printed
+    # Each åtgärd with its owner, due date and status.
+    rows = re.findall(r'<div class="walk-action">(.*?)</div>', printed, re.S)
+    assert len(rows) == 2
+    assert all(w in rows[0] for w in ("Byt till LED-armaturer", "Åtgärdad", "Gatuavdelningen",
+                                      "31 december 2026"))
+    assert "Avslagen" in rows[1] and "Trafikverket äger vägen" in rows[1]
+    # Printed: the page's style sheet has print rules that leave out the navigation.
+    css_url = re.search(r'href="(/static/css/surveys\.css\?v=[^"]+)"', printed).group(1)
+    css = client.get(css_url).get_data(as_text=True)
+    print_rules = css[css.index("@media print"):]
+    assert ".backoffice-nav" in print_rules and ".walk-protocol-stop, .walk-action" in print_rules
+    assert 'class="sv-crumbs sv-no-print"' in printed
     public = app.test_client().get(f"/walks/{walk_id}/protocol?lang=fi")
-    assert public.status_code == 200 and "LED-armaturer" in public.get_data(as_text=True)
+    text = public.get_data(as_text=True)
+    assert public.status_code == 200 and "LED-armaturer" in text
+    # A declined åtgärd tells residents why (in the reason's own words).
+    assert "Trafikverket äger vägen; vi har skickat förslaget dit." in text
