@@ -22,7 +22,7 @@ bind = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 # gthread: each worker process runs a few threads, so a slow photo upload or an fsync does not
 # hold a whole process, and keep-alive works. (2 × cores) + 1 processes is gunicorn's advice;
 # on 2 cores the load benchmark is just as fast with 2×cores and uses less memory.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 4)
 

@@ -6,8 +6,12 @@ Services receive a ``Session`` and only flush; the web layer commits once per re
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -116,6 +120,37 @@ def _close_session(_exc: BaseException | None) -> None:
     if session is not None:
         session.rollback()
         session.close()
+
+
+_writer_locks: dict[tuple[str, int], tuple[threading.Lock, int]] = {}
+_writer_locks_guard = threading.Lock()
+
+
+@contextmanager
+def sqlite_writer(session: Session) -> Iterator[None]:
+    """Let one request at a time write to an SQLite database (a no-op on other databases).
+
+    SQLite has one writer at a time; the others wait in its busy handler, which sleeps in
+    steps of up to 100 ms and leaves the lock idle when it is freed. A thread lock plus an
+    ``flock`` on ``<database>-writer.lock`` queue writers of all threads and processes
+    instead, and the next one starts the moment the lock is released.
+    """
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    key = (url.database, os.getpid())  # a forked process opens its own file
+    with _writer_locks_guard:
+        if key not in _writer_locks:
+            fd = os.open(f"{url.database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            _writer_locks[key] = (threading.Lock(), fd)
+        lock, fd = _writer_locks[key]
+    with lock:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def commit_with_retry(session: Session, work: Callable[[], T], attempts: int = 3) -> T:

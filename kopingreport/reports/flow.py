@@ -9,7 +9,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from kopingreport.db import commit_with_retry
+from kopingreport.db import commit_with_retry, sqlite_writer
 from kopingreport.i18n import current_locale
 from kopingreport.reports import areas as area_service
 from kopingreport.reports.forms import ReportForm
@@ -93,9 +93,10 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
     actor = current_user._get_current_object() if current_user.is_authenticated else None
     new_files = [sha for sha in photo_files(data) if not store.exists(sha)]
     try:
-        return commit_with_retry(session, lambda: submit_report(
-            session, actor, data, store=store, secret=secret, idempotency_key=idempotency_key,
-            max_age_days=max_age))
+        with sqlite_writer(session):
+            return commit_with_retry(session, lambda: submit_report(
+                session, actor, data, store=store, secret=secret,
+                idempotency_key=idempotency_key, max_age_days=max_age))
     except BaseException:
         # Nothing half-stored: the transaction is rolled back, and the photo files this
         # attempt wrote go too (unless another report uses the same photo).

@@ -35,10 +35,11 @@ class Report(Base):
 
     __tablename__ = "reports"
     #: The lägesbild's period aggregates read only this index (a covering index): the
-    #: created_at range, then every column they filter or group on (kopingreport/situation).
+    #: created_at range, then every column they filter or group on, and updated_at, which
+    #: tells whether a period's reports changed (kopingreport/situation).
     __table_args__ = (sa.Index("ix_reports_picture", "created_at", "state", "area_id",
                                "category", "reporter_kind", "organisation_id", "lat", "lon",
-                               "occurred_at"),)
+                               "occurred_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Public reference, e.g. KPG-2026-00042.

@@ -21,13 +21,13 @@ _SUFFIX: Final = ".jpg"
 _FULL_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
-class PhotoStoreError(Exception):
+class PhotoStoreError(OSError):
     """A photo could not be written (nothing of it is left behind). ``full`` when the disk or
     quota is full, else the store is unusable for another reason (read-only, I/O error)."""
 
-    def __init__(self, *, full: bool) -> None:
-        super().__init__("photo store full" if full else "photo store unavailable")
-        self.full = full
+    def __init__(self, code: int | None) -> None:
+        self.full = code in _FULL_ERRNOS
+        super().__init__(code, "photo store full" if self.full else "photo store unavailable")
 
 
 class PhotoStore:
@@ -58,7 +58,7 @@ class PhotoStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(target, data)
         except OSError as err:
-            raise PhotoStoreError(full=err.errno in _FULL_ERRNOS) from err
+            raise PhotoStoreError(err.errno) from err
         return target
 
     def exists(self, sha256: str) -> bool:

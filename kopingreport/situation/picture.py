@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from kopingreport.situation.indicators import open_actions, survey_indicators
 from kopingreport.situation.params import Choice
 from kopingreport.web.fields import LOCAL_TZ
 
+T = TypeVar("T")
 VERSION = 1
 #: A cell is a hot spot from this many reports in the period.
 HOTSPOT_MIN = 3
@@ -32,6 +34,39 @@ TABLE_COLUMNS = 6
 #: How long a computed picture is reused for the same choice (seconds).
 CACHE_SECONDS = 60
 _cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
+#: A period's counts are reused while its signature (reports, last change) is the same, at
+#: most this long (seconds): past periods rarely change, so a new report costs one period.
+COUNTS_SECONDS = 600
+_counts: dict[tuple[Any, ...], tuple[float, tuple[int, Any], Any]] = {}
+
+
+class PeriodCounts:
+    """The aggregates of one period, each computed once and reused across requests until a
+    report received in the period is added, changed or deleted."""
+
+    def __init__(self, session: Session, f: queries.Filters) -> None:
+        self.session, self.filters = session, f
+        self._signature: tuple[int, Any] | None = None
+
+    def get(self, query: Callable[[Session, queries.Filters], T]) -> T:
+        """``query(session, filters)``, or its stored result if the period is unchanged."""
+        if self._signature is None:
+            self._signature = queries.period_signature(self.session, self.filters)
+        key = (str(self.session.get_bind().url), query.__name__, self.filters)
+        hit = _counts.get(key)
+        if hit and hit[1] == self._signature and hit[0] > time.monotonic():
+            return hit[2]  # type: ignore[no-any-return]
+        found = query(self.session, self.filters)
+        if len(_counts) > 500:
+            _counts.clear()
+        _counts[key] = (time.monotonic() + COUNTS_SECONDS, self._signature, found)
+        return found
+
+
+def forget() -> None:
+    """Drop every stored picture and period count (tests, benchmarks)."""
+    _cache.clear()
+    _counts.clear()
 
 
 def area_lookup(session: Session) -> tuple[dict[str, int], dict[int, Area]]:
@@ -178,18 +213,19 @@ def build(session: Session, choice: Choice, *, use_cache: bool = True) -> dict[s
     queries.ensure_sun_days(session, (f_year.start - timedelta(days=370)).date(),
                             (f_now.end + timedelta(days=1)).date())
     organisations = {o.id: o for o in session.scalars(sa.select(Organisation))}
+    now, before, year = (PeriodCounts(session, f) for f in (f_now, f_before, f_year))
     picture = {
         "version": VERSION, "period": _span(choice.first, choice.last), "days": choice.days,
         "previous": _span(*previous), "last_year": _span(*last_year), "filters": choice.args(),
-        "table": _table(queries.area_category_counts(session, f_now),
-                        queries.area_category_counts(session, f_before),
-                        queries.area_category_counts(session, f_year), areas),
-        "hotspots": hotspots(queries.cell_counts(session, f_now),
-                             queries.cell_counts(session, f_before), areas),
-        "when": when(queries.hour_counts(session, f_now)),
-        "who": who(queries.reporter_counts(session, f_now),
-                   queries.reporter_counts(session, f_before), organisations),
-        "places": [{"name": p, "count": n} for p, n in queries.place_counts(session, f_now)],
+        "table": _table(now.get(queries.area_category_counts),
+                        before.get(queries.area_category_counts),
+                        year.get(queries.area_category_counts), areas),
+        "hotspots": hotspots(now.get(queries.cell_counts), before.get(queries.cell_counts),
+                             areas),
+        "when": when(now.get(queries.hour_counts)),
+        "who": who(now.get(queries.reporter_counts), before.get(queries.reporter_counts),
+                   organisations),
+        "places": [{"name": p, "count": n} for p, n in now.get(queries.place_counts)],
         "surveys": survey_indicators(session, f_now.start, f_now.end),
         "actions": open_actions(session),
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,6 +1,8 @@
 """Read-only aggregates of reports for the lägesbild: counts per area and category, grid
 cells, hours, reporters, places. Every query is a GROUP BY in SQL over a ``created_at`` range,
-so both databases answer from the index ``ix_reports_created_at_area_category``.
+so both databases answer from the covering index ``ix_reports_picture`` alone (it holds every
+column these queries read except the typed place name); tests/situation/test_query_plans.py
+asserts the plans.
 
 Which reports count: every report received in the period except those closed as rejected
 (spam, abuse) or as a duplicate of another report (the original is counted).
@@ -76,6 +78,15 @@ def select_reports(f: Filters, *columns: Any, sun: Any = None) -> sa.Select[Any]
     if f.dark_only:
         query = query.where(_dark(sun))
     return query
+
+
+def period_signature(session: Session, f: Filters) -> tuple[int, Any]:
+    """How many reports were received in the period and when one of them last changed: any
+    new, changed (moderated, merged) or deleted report changes it. Reads the index only."""
+    query = sa.select(sa.func.count(), sa.func.max(Report.updated_at)).where(
+        Report.created_at >= f.start, Report.created_at < f.end)
+    count, changed = session.execute(query).one()
+    return int(count), changed
 
 
 def area_category_counts(session: Session, f: Filters) -> dict[tuple[int | None, str], int]:

@@ -27,7 +27,7 @@ def upgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reports_created_at_area_category'))
         batch_op.drop_index(batch_op.f('ix_reports_state'))
         batch_op.drop_index(batch_op.f('ix_reports_state_created_at'))
-        batch_op.create_index('ix_reports_picture', ['created_at', 'state', 'area_id', 'category', 'reporter_kind', 'organisation_id', 'lat', 'lon', 'occurred_at'], unique=False)
+        batch_op.create_index('ix_reports_picture', ['created_at', 'state', 'area_id', 'category', 'reporter_kind', 'organisation_id', 'lat', 'lon', 'occurred_at', 'updated_at'], unique=False)
         batch_op.create_index('ix_reports_state_area_category_created_at', ['state', 'area_id', 'category', 'created_at'], unique=False)
         batch_op.create_index('ix_reports_state_created_at_id', ['state', 'created_at', 'id'], unique=False)
     op.execute("UPDATE report_cases SET due_at = NULL WHERE due_at IS NOT NULL AND report_id IN "

@@ -22,5 +22,5 @@ def _fresh_caches() -> None:
     """Each test has its own data: forget pictures and public maps of earlier tests."""
     from kopingreport.situation import picture, public
 
-    picture._cache.clear()  # noqa: SLF001
+    picture.forget()
     public._cache.clear()  # noqa: SLF001

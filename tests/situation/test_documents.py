@@ -49,21 +49,6 @@ def test_figures_over_24_months(app: Flask) -> None:
         assert again["categories"] == found["categories"]
 
 
-def test_stale_month_sums_are_recounted(app: Flask) -> None:
-    _history(app)
-    with app.app_context():
-        session = get_session()
-        rollups.monthly(session, date(2024, 1, 1), date(2024, 1, 31))
-        session.commit()
-        ids = add_reports(app, many(2, created_at=local(2024, 1, 20, 12)))
-        assert ids
-        fresh = rollups.monthly(session, date(2024, 1, 1), date(2024, 1, 31))
-        assert fresh[date(2024, 1, 1)].total == 3  # a day has not passed: the sums stand
-        later = rollups.monthly(session, date(2024, 1, 1), date(2024, 1, 31),
-                                now=utcnow() + timedelta(days=2))
-        assert later[date(2024, 1, 1)].total == 5
-
-
 def test_write_adopt_and_plan(app: Flask, analyst: FlaskClient) -> None:
     _history(app)
     token = csrf_token(analyst, "/admin/situation/lagesbild/")

@@ -1,5 +1,5 @@
 """The lägesbild's SQL aggregates on SQLite and PostgreSQL: what counts, Swedish-time periods,
-grid cells, hours and darkness, and the query plans (the created_at range index)."""
+grid cells, hours and darkness (the query plans: test_query_plans.py)."""
 
 from __future__ import annotations
 
@@ -78,53 +78,3 @@ def test_hot_spots_flag_new_places(app: Flask) -> None:
         spots = picture.build(get_session(), _choice(), use_cache=False)["hotspots"]
     assert [(s["count"], s["is_new"]) for s in spots] == [(4, True), (3, False)]
     assert spots[0]["area"] == "Centrum"
-
-
-def _plan(session: sa.orm.Session, query: sa.Select[object]) -> str:
-    compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-    if session.get_bind().dialect.name == "sqlite":
-        rows = session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
-        return " ".join(str(r[-1]) for r in rows)
-    return " ".join(r[0] for r in session.execute(sa.text(f"EXPLAIN {compiled}")))
-
-
-def _three_years_of_reports(session: sa.orm.Session) -> None:
-    """PostgreSQL plans by statistics: give it 60 000 reports over three years (in SQL, fast)
-    and ANALYZE, so the plan is the one a real database gets. SQLite plans by rules."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.execute(sa.text("""
-        INSERT INTO reports (reference, receipt_hash, payload_hash, category, description,
-            occurred_at, created_at, updated_at, lat, lon, location_source, area_id,
-            is_outside_municipality, reporter_kind, state, priority, locale, is_public)
-        SELECT 'B' || g, md5(g::text), 'x', (ARRAY['graffiti','vandalism','lighting',
-            'drugs','traffic'])[1 + g % 5], 'x', t, t, t, 59.51 + (g % 97) * 0.0003,
-            15.99 + (g % 89) * 0.0006, 'gps', (SELECT min(id) FROM areas) + g % 20, false,
-            'resident', 'accepted', 0, 'sv', false
-        FROM generate_series(1, 60000) AS g,
-             LATERAL (SELECT TIMESTAMPTZ '2026-03-15 00:00+00' - g * INTERVAL '26 minutes') AS x(t)
-    """))
-    session.execute(sa.text("ANALYZE reports"))
-
-
-def test_query_plans_use_the_created_at_index_even_with_filters(app: Flask) -> None:
-    """The SQLite planner pitfall (pwa-perf-security.md §4): with an area or category filter
-    SQLite must still walk the created_at range, not the one-column area index."""
-    with app.app_context():
-        session = get_session()
-        _three_years_of_reports(session)
-        codes = picture.area_lookup(session)[0]
-        for choice in (_choice(), _choice(areas=("centrum",), categories=("graffiti",)),
-                       _choice(kinds=("resident",), dark_only=True)):
-            f = choice.filters(codes)
-            cells = queries._cell_columns()  # noqa: SLF001
-            for query in (
-                    queries.select_reports(f, queries.Report.area_id, sa.func.count())
-                    .group_by(queries.Report.area_id),
-                    queries.select_reports(f, *cells, sa.func.count()).group_by(*cells),
-                    queries.select_reports(f, queries.Report.reporter_kind, sa.func.count())
-                    .group_by(queries.Report.reporter_kind)):
-                plan = _plan(session, query)
-                assert "ix_reports_created_at_area_category" in plan, plan
-                assert "ix_reports_area_id" not in plan and "ix_reports_state" not in plan
-        session.rollback()
