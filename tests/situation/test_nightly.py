@@ -12,7 +12,7 @@ from kopingreport.db import get_session, utcnow
 from kopingreport.reports.models import Report
 from kopingreport.situation import documents, nightly, rollups
 from kopingreport.situation.models import MonthCount, RollupMonth, SunDay
-from kopingreport.situation.params import today
+from kopingreport.situation.params import local_midnight, today
 from tests.situation.helpers import add_reports, local, many
 
 
@@ -77,18 +77,21 @@ def test_pages_count_missing_months_but_leave_settled_sums_to_the_night(app: Fla
         assert figures["total"] == 5
 
 
-def test_a_month_still_being_moderated_is_recounted_when_its_sums_are_old(app: Flask) -> None:
-    last_month = today().replace(day=1) - timedelta(days=1)
-    first = last_month.replace(day=1)
-    add_reports(app, many(2, created_at=local(first.year, first.month, 10, 12)))
+def test_a_month_summed_while_still_moderated_is_recounted_when_old(app: Flask) -> None:
+    """Sums made a day after the month ended (reports still being moderated) are recounted
+    by a page once they are a day old; sums made after the month settled are not."""
+    month = (today().replace(day=1) - timedelta(days=40)).replace(day=1)
+    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    add_reports(app, many(2, created_at=local(month.year, month.month, 10, 12)))
     with app.app_context():
         session = get_session()
-        assert rollups.monthly(session, first, last_month)[first].total == 2
+        assert rollups.monthly(session, month, end)[month].total == 2
         session.commit()
-        add_reports(app, many(1, created_at=local(first.year, first.month, 11, 12)))
-        assert rollups.monthly(session, first, last_month)[first].total == 2  # < a day old
-        later = rollups.monthly(session, first, last_month, now=utcnow() + timedelta(days=2))
-        assert later[first].total == 3
+        add_reports(app, many(1, created_at=local(month.year, month.month, 11, 12)))
+        assert rollups.monthly(session, month, end)[month].total == 2  # settled sums stand
+        session.get(RollupMonth, month).built_at = local_midnight(end + timedelta(days=2))
+        session.commit()
+        assert rollups.monthly(session, month, end)[month].total == 3
 
 
 def test_refresh_on_an_empty_database(app: Flask) -> None:
