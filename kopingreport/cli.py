@@ -40,9 +40,19 @@ def upgrade_database(revision: str = "head") -> None:
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Create or update the database schema."""
+    """Create or update the database schema; a new database gets the shipped Köping areas
+    (replace them with ``import-areas``), since no report can be placed without areas."""
+    from kopingreport.reports.areas import ensure_default_areas
+
     upgrade_database(revision)
     click.echo(f"Database at {revision}.")
+    if revision == "head":
+        session = get_session()
+        loaded = ensure_default_areas(session)
+        session.commit()
+        if loaded:
+            click.echo(f"Areas: {loaded.added} shipped Köping areas loaded "
+                       "(replace them with import-areas).")
 
 
 @click.command("import-areas")

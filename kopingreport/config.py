@@ -99,7 +99,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
 
 def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     """Fill ``app.config`` from defaults, the environment and explicit overrides."""
-    app.config.update(defaults(app.instance_path))
+    known = defaults(app.instance_path)
+    app.config.update(known)
     for name in PLAIN_ENV_NAMES:
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -108,6 +109,11 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: put a long random value in the environment.")
+    for name, default in known.items():  # a number from the environment must be a number
+        if isinstance(default, (int, float)) and not isinstance(default, bool) \
+                and not isinstance(app.config[name], (int, float)):
+            raise RuntimeError(f"KOPINGREPORT_{name} must be a number, not "
+                               f"{app.config[name]!r} (no comments after values in env files).")
     if not app.config.get("SESSION_COOKIE_NAME") or app.config["SESSION_COOKIE_NAME"] == "session":
         # The __Host- prefix makes browsers refuse the cookie unless it is Secure and host-only.
         secure = app.config["SESSION_COOKIE_SECURE"]

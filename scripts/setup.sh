@@ -21,11 +21,15 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# Production needs only the libraries copied into static/ (Leaflet); the tests also need
+# axe-core (a devDependency). A development install serves both modes.
 NPM_STAMP="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
-if [ ! -f "$NPM_STAMP" ]; then
+if [ ! -f "$NPM_STAMP-dev" ] && [ ! -f "$NPM_STAMP-$MODE" ]; then
   echo "setup: installing npm packages (package-lock.json)"
-  npm ci --no-audit --no-fund --loglevel=error
-  touch "$NPM_STAMP"
+  NPM_OMIT=""
+  [ "$MODE" = dev ] || NPM_OMIT="--omit=dev"
+  npm ci --no-audit --no-fund --loglevel=error $NPM_OMIT
+  touch "$NPM_STAMP-$MODE"
 fi
 node scripts/vendor.mjs
 

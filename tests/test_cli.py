@@ -24,9 +24,14 @@ def square(code: str, name: str, lon: float, lat: float) -> dict:
             "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
-def test_db_upgrade_is_idempotent(app: Flask) -> None:
+def test_db_upgrade_is_idempotent_and_loads_the_areas_once(app: Flask, db_session) -> None:
+    db_session.execute(sa.delete(Area))
+    db_session.commit()
     first, second = run(app, "db", "upgrade"), run(app, "db", "upgrade")
-    assert first.exit_code == second.exit_code == 0
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "shipped Köping areas loaded" in first.output
+    assert "areas" not in second.output.lower()  # a database with areas keeps its own
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Area)) >= 20
 
 
 def test_demo_data_is_idempotent(app: Flask, db_session) -> None:
@@ -89,3 +94,13 @@ def test_create_admin_refuses_mismatch_and_short_passwords(app: Flask, db_sessio
     short = run(app, "create-admin", "a@koping.example", stdin="short\nshort\n")
     assert mismatch.exit_code != 0 and short.exit_code != 0
     assert db_session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_a_setting_that_must_be_a_number_names_itself(monkeypatch) -> None:
+    import pytest
+
+    from kopingreport import create_app
+
+    monkeypatch.setenv("KOPINGREPORT_TRUSTED_PROXIES", "1   # the nginx in front")
+    with pytest.raises(RuntimeError, match="KOPINGREPORT_TRUSTED_PROXIES must be a number"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})

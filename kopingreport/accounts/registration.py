@@ -67,7 +67,7 @@ def register_submit() -> ResponseReturnValue:
             user = create_user(session, None, form.email.data, form.password.data,
                                Role.RESIDENT, name=form.name.data or "", is_email_confirmed=False)
         except AccountError as err:
-            getattr(form, err.field).errors = [err.message]
+            err.show_on(form)
         else:
             session.commit()
             send_mail(user.email, _("Confirm your e-mail address"), _(
@@ -140,7 +140,7 @@ def reset_submit(purpose: str, token: str) -> ResponseReturnValue:
         try:
             set_password(get_session(), user, form.password.data)
         except AccountError as err:
-            form.password.errors = [err.message]
+            err.show_on(form, fallback="password")
         else:
             user.is_email_confirmed = True
             get_session().commit()
@@ -174,7 +174,7 @@ def change_password() -> ResponseReturnValue:
             try:
                 set_password(session, session.get(User, current_user.id), form.password.data)
             except AccountError as err:
-                form.password.errors = [err.message]
+                err.show_on(form, fallback="password")
             else:
                 session.commit()
                 logout_user()

@@ -10,6 +10,7 @@ from kopingreport.accounts.models import Organisation, OrganisationKind, User
 from kopingreport.db import utcnow
 from kopingreport.i18n import _l
 from kopingreport.security import Role
+from kopingreport.web.fielderror import FieldError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -17,12 +18,10 @@ MAX_PASSWORD_LENGTH = 200
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
 
-class AccountError(ValueError):
+class AccountError(FieldError):
     """An account change was refused; ``field`` names the form field it concerns."""
 
-    def __init__(self, message: object, field: str = "email") -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+    default_field = "email"
 
 
 def normalise_email(email: str) -> str:

@@ -63,7 +63,7 @@ def new_user() -> ResponseReturnValue:
                                _random_password(), Role(form.role.data), name=form.name.data,
                                organisation=_chosen_organisation(form))
         except AccountError as err:
-            getattr(form, err.field, form.email).errors = [err.message]
+            err.show_on(form, fallback="email")
         else:
             session.commit()
             send_invitation(user)
@@ -86,7 +86,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
                         role=Role(form.role.data), organisation=_chosen_organisation(form),
                         is_enabled=form.is_enabled.data, name=form.name.data or "")
         except AccountError as err:
-            getattr(form, err.field).errors = [err.message]
+            err.show_on(form)
         else:
             session.commit()
             return redirect(url_for("admin.users"), 303)
@@ -126,7 +126,7 @@ def edit_organisation(organisation_id: int | None = None) -> ResponseReturnValue
                               kind=form.kind_value(), is_active=form.is_active.data,
                               skips_moderation=form.skips_moderation.data)
         except AccountError as err:
-            form.name.errors = [err.message]
+            err.show_on(form, fallback="name")
         else:
             session.commit()
             return redirect(url_for("admin.organisations"), 303)

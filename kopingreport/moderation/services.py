@@ -15,17 +15,16 @@ from kopingreport.moderation import audit, workflow
 from kopingreport.moderation.models import PublicPrecision, ReportCase, ReportNote
 from kopingreport.reports.models import Report, ReportContact
 from kopingreport.reports.states import ReportState
+from kopingreport.web.fielderror import FieldError
 
 LOCK_MINUTES = 15
 PUBLISHABLE = {ReportState.ACCEPTED, ReportState.FORWARDED, ReportState.RESOLVED}
 
 
-class ModerationError(ValueError):
+class ModerationError(FieldError):
     """A refused action; ``message`` is translated, ``field`` names the form field."""
 
-    def __init__(self, message: Any, field: str = "state") -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+    default_field = "state"
 
 
 def case_of(session: Session, report: Report) -> ReportCase:

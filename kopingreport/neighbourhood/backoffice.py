@@ -119,7 +119,7 @@ def decide(entry_id: int) -> ResponseReturnValue:
         try:
             action(session, current_user, entry, form.note.data)
         except services.RegisterError as err:
-            form.form_errors.append(err.message)
+            err.show_on(form)
         else:
             session.commit()
             if form.action.data != "end":
@@ -182,7 +182,7 @@ def new_message() -> ResponseReturnValue:
                 session, current_user, subject=form.subject.data, body=form.body.data,
                 area_codes=form.areas.data)
         except services.RegisterError as err:
-            form.areas.errors = [*form.areas.errors, err.message]
+            err.show_on(form, fallback="areas")
         else:
             session.commit()
             mailing.deliver_message(message, emails)

@@ -17,17 +17,17 @@ from kopingreport.neighbourhood.models import NeighbourhoodContact, SignStatus
 from kopingreport.reports.areas import area_for_point
 from kopingreport.reports.models import Area
 from kopingreport.security import Role
+from kopingreport.web.fielderror import FieldError
 
 #: States in which a person has a live entry (one at a time).
 LIVE_STATES = (ContactState.PENDING, ContactState.APPROVED)
 
 
-class RegisterError(ValueError):
-    """A register change was refused; ``field`` names the form field it concerns."""
+class RegisterError(FieldError):
+    """A register change was refused; ``field`` names the form field it concerns (empty:
+    the form as a whole)."""
 
-    def __init__(self, message: object, field: str = "") -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+    default_field = ""
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,7 @@ def apply() -> ResponseReturnValue:
             services.apply(session, _me(), form.to_application())
         except (services.RegisterError, AccountError) as err:
             session.rollback()
-            field = getattr(form, err.field, None) if err.field else None
-            (field.errors if field else form.form_errors).append(err.message)
+            err.show_on(form)
         else:
             session.commit()
             return redirect(url_for("neighbourhood.index", applied=1), 303)

@@ -17,14 +17,11 @@ from kopingreport.nightwalks.models import MAX_LENGTH, TALLIES, Nightwalk
 from kopingreport.reports.models import Area, Report
 from kopingreport.security import Permission, Role, can, role_of
 from kopingreport.web.fields import LOCAL_TZ
+from kopingreport.web.fielderror import FieldError
 
 
-class WalkError(ValueError):
+class WalkError(FieldError):
     """A walk could not be started or ended; ``field`` names the form field concerned."""
-
-    def __init__(self, message: object, field: str) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 def walker_groups(session: Session, actor: Any) -> list[Organisation]:

@@ -48,7 +48,7 @@ def start() -> ResponseReturnValue:
             walk = services.start_walk(session, current_user, group_id=int(form.group.data),
                                        area_code=form.area.data, walkers=form.walkers.data)
         except services.WalkError as err:
-            getattr(form, err.field).errors = [err.message]
+            err.show_on(form)
         else:
             session.commit()
             return redirect(url_for("nightwalks.during", walk_id=walk.id), 303)
@@ -91,7 +91,7 @@ def end(walk_id: int) -> ResponseReturnValue:
             services.end_walk(session, current_user, walk, summary=form.summary.data or "",
                               tallies=form.tallies())
         except services.WalkError as err:
-            form.summary.errors = [err.message]
+            err.show_on(form, fallback="summary")
         else:
             session.commit()
             return redirect(url_for("nightwalks.during", walk_id=walk.id, ended=1), 303)

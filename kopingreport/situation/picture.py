@@ -21,7 +21,7 @@ from kopingreport.reports import geo
 from kopingreport.reports.models import Area
 from kopingreport.situation import grid, queries
 from kopingreport.situation.indicators import open_actions, survey_indicators
-from kopingreport.situation.params import Choice
+from kopingreport.situation.params import Choice, local_midnight, today
 from kopingreport.web.fields import LOCAL_TZ
 
 T = TypeVar("T")
@@ -35,31 +35,56 @@ TABLE_COLUMNS = 6
 CACHE_SECONDS = 60
 _cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
 #: A period's counts are reused while its signature (reports, last change) is the same, at
-#: most this long (seconds): past periods rarely change, so a new report costs one period.
+#: most this long (seconds): past days rarely change, so a new report costs only today.
 COUNTS_SECONDS = 600
 _counts: dict[tuple[Any, ...], tuple[float, tuple[int, Any], Any]] = {}
 
 
+def _merge(parts: list[Any]) -> Any:
+    """Counts of consecutive stretches of a period added up: dicts key by key (the same
+    key in two stretches adds), lists of rows one after the other."""
+    if len(parts) == 1:
+        return parts[0]
+    if isinstance(parts[0], dict):
+        total: Counter[Any] = Counter()
+        for part in parts:
+            total.update(part)
+        return dict(total)
+    return [row for part in parts for row in part]
+
+
 class PeriodCounts:
-    """The aggregates of one period, each computed once and reused across requests until a
-    report received in the period is added, changed or deleted."""
+    """The aggregates of one period, computed once and reused across requests until a
+    report received in the period is added, changed or deleted.
 
-    def __init__(self, session: Session, f: queries.Filters) -> None:
+    A period reaching into today is split at the last midnight: new reports change only
+    today's stretch, so the days before are not counted again. Only queries whose results
+    add up (``_merge``) are split; a top list (places) takes the whole period.
+    """
+
+    def __init__(self, session: Session, f: queries.Filters, split_at: datetime) -> None:
         self.session, self.filters = session, f
-        self._signature: tuple[int, Any] | None = None
+        self.parts = ([f.moved(f.start, split_at), f.moved(split_at, f.end)]
+                      if f.start < split_at < f.end else [f])
+        self._signatures: dict[queries.Filters, tuple[int, Any]] = {}
 
-    def get(self, query: Callable[[Session, queries.Filters], T]) -> T:
-        """``query(session, filters)``, or its stored result if the period is unchanged."""
-        if self._signature is None:
-            self._signature = queries.period_signature(self.session, self.filters)
-        key = (str(self.session.get_bind().url), query.__name__, self.filters)
+    def get(self, query: Callable[[Session, queries.Filters], T], *, split: bool = True) -> T:
+        """``query(session, filters)``, from stored results where the reports are unchanged."""
+        parts = self.parts if split else [self.filters]
+        return _merge([self._one(query, part) for part in parts])  # type: ignore[no-any-return]
+
+    def _one(self, query: Callable[[Session, queries.Filters], T], f: queries.Filters) -> T:
+        if f not in self._signatures:
+            self._signatures[f] = queries.period_signature(self.session, f)
+        signature = self._signatures[f]
+        key = (str(self.session.get_bind().url), query.__name__, f)
         hit = _counts.get(key)
-        if hit and hit[1] == self._signature and hit[0] > time.monotonic():
+        if hit and hit[1] == signature and hit[0] > time.monotonic():
             return hit[2]  # type: ignore[no-any-return]
-        found = query(self.session, self.filters)
+        found = query(self.session, f)
         if len(_counts) > 500:
             _counts.clear()
-        _counts[key] = (time.monotonic() + COUNTS_SECONDS, self._signature, found)
+        _counts[key] = (time.monotonic() + COUNTS_SECONDS, signature, found)
         return found
 
 
@@ -213,7 +238,8 @@ def build(session: Session, choice: Choice, *, use_cache: bool = True) -> dict[s
     queries.ensure_sun_days(session, (f_year.start - timedelta(days=370)).date(),
                             (f_now.end + timedelta(days=1)).date())
     organisations = {o.id: o for o in session.scalars(sa.select(Organisation))}
-    now, before, year = (PeriodCounts(session, f) for f in (f_now, f_before, f_year))
+    midnight = local_midnight(today())
+    now, before, year = (PeriodCounts(session, f, midnight) for f in (f_now, f_before, f_year))
     picture = {
         "version": VERSION, "period": _span(choice.first, choice.last), "days": choice.days,
         "previous": _span(*previous), "last_year": _span(*last_year), "filters": choice.args(),
@@ -225,7 +251,8 @@ def build(session: Session, choice: Choice, *, use_cache: bool = True) -> dict[s
         "when": when(now.get(queries.hour_counts)),
         "who": who(now.get(queries.reporter_counts), before.get(queries.reporter_counts),
                    organisations),
-        "places": [{"name": p, "count": n} for p, n in now.get(queries.place_counts)],
+        "places": [{"name": p, "count": n}
+                   for p, n in now.get(queries.place_counts, split=False)],
         "surveys": survey_indicators(session, f_now.start, f_now.end),
         "actions": open_actions(session),
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),

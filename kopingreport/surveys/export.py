@@ -14,6 +14,7 @@ from kopingreport.i18n import _
 from kopingreport.surveys import grid
 from kopingreport.surveys.results import QuestionResult
 from kopingreport.surveys.suppression import CellStatus, is_small
+from kopingreport.web.csvsafe import safe_cell
 
 
 def _count(count: int, status: CellStatus = CellStatus.SHOWN) -> str:
@@ -44,17 +45,12 @@ def results_csv(results: Iterable[QuestionResult], filter_text: str) -> str:
     """The results as CSV: question, row, answer, responses and share in per cent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Filter"), filter_text])
+    writer.writerow([_("Filter"), safe_cell(filter_text)])
     writer.writerow([_("Question number"), _("Question"), _("Row"), _("Answer"),
                      _("Responses"), _("Share (%)")])
     for row in _rows(results):
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return "\ufeff" + buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def results_geojson(grids: dict[int, grid.Grid], numbers: dict[int, int]) -> dict[str, Any]:

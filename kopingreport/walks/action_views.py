@@ -58,7 +58,7 @@ def _save(action: Action | None, stop: WalkStop | None) -> ResponseReturnValue:
         try:
             actions.save_action(session, current_user, action, form.to_input(), stop)
         except WalkError as err:
-            getattr(form, err.field or "title").errors.append(err.message)
+            err.show_on(form, fallback="title")
         else:
             session.commit()
             source = stop or (action.walk_stop if action else None)

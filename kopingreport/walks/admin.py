@@ -3,8 +3,6 @@ print it, publish it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -53,7 +51,7 @@ def _save(walk: SafetyWalk | None) -> ResponseReturnValue:
         try:
             saved = services.save_walk(session, current_user, walk, form.to_input())
         except services.WalkError as err:
-            getattr(form, err.field or "title").errors.append(err.message)
+            err.show_on(form, fallback="title")
         else:
             session.commit()
             return redirect(url_for("walks_admin.detail", walk_id=saved.id), 303)
@@ -135,18 +133,13 @@ def edit_stop(stop_id: int) -> ResponseReturnValue:
                                priority=int(form.priority.data) if form.priority.data else None,
                                is_in_protocol=bool(form.is_in_protocol.data))
         except services.WalkError as err:
-            _attach(form, err)
+            err.show_on(form)
         else:
             session.commit()
             return redirect(url_for("walks_admin.detail", walk_id=stop.walk_id,
                                     _anchor=f"stop-{stop.id}"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("walks/admin/stop_form.html", form=form, stop=stop), status
-
-
-def _attach(form: Any, err: services.WalkError) -> None:
-    target = getattr(form, err.field or "", None)
-    (target.errors if target is not None else form.form_errors).append(err.message)
 
 
 @bp.post("/stops/<int:stop_id>/move")

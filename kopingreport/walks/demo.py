@@ -14,7 +14,8 @@ from kopingreport.walks.models import ActionStatus, ParticipantGroup, SafetyWalk
 from kopingreport.web.fields import LOCAL_TZ
 
 TITLE = "Trygghetsvandring Karlberg"
-#: (lat, lon, place, checklist problems, problem, proposal, åtgärd status, owner, reason)
+#: (lat, lon, place, checklist problems, problem, proposal, åtgärd status, owner, reason);
+#: each stop's area comes from its point, so every point lies inside Karlberg.
 STOPS = [
     (59.5092, 16.0051, "Gångtunneln under Karlbergsleden", ("lighting", "sightlines"),
      "Tunneln är mörk, två armaturer är trasiga och man ser inte vem som kommer.",
@@ -27,7 +28,7 @@ STOPS = [
     (59.5118, 16.0034, "Parkeringen vid Karlbergsskolan", ("maintenance",),
      "Klotter och krossat glas vid cykelstället.", "Sanera klotter och laga cykelstället.",
      ActionStatus.IN_PROGRESS, "KBAB", ""),
-    (59.5099, 16.0012, "Busshållplatsen Karlbergsvägen", ("signage", "traffic"),
+    (59.5097, 16.0068, "Busshållplatsen Karlbergsvägen", ("signage", "traffic"),
      "Ingen skylt till vårdcentralen, bilar kör fort förbi hållplatsen.",
      "Sätt upp en hastighetsskylt med 30 km/h.", ActionStatus.DECLINED, "Trafikverket",
      "Vägen är en genomfartsled där Trafikverket inte sänker hastigheten. Kommunen sätter "

@@ -22,16 +22,13 @@ from kopingreport.reports.models import Area
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.walks.models import ParticipantGroup, SafetyWalk, WalkState, WalkStop
 from kopingreport.walks.models import WalkStopPhoto
+from kopingreport.web.fielderror import FieldError
 
 CHECKLIST_RATINGS = ("ok", "problem", "na")
 
 
-class WalkError(ValueError):
+class WalkError(FieldError):
     """A change the walk refuses; ``field`` names the form field concerned."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,7 @@ def add_stop(walk_id: int, token: str) -> ResponseReturnValue:
             stop = services.add_stop(session, actor, walk, form.to_input(),
                                      store=report_flow.photo_store(), idempotency_key=key)
         except services.WalkError as err:
-            target = getattr(form, err.field or "", None)
-            (target.errors if target is not None else form.form_errors).append(err.message)
+            err.show_on(form)
         else:
             session.commit()
             return redirect(url_for("walks.join", walk_id=walk.id, token=token,

@@ -30,6 +30,8 @@ TOKEN_PARENTS: Final = frozenset({"status", "join", "confirm", "kept", "reset", 
 #: Any segment this long is taken for a token too (no route has a literal segment this long).
 TOKEN_MIN_LENGTH: Final = 20
 MASK: Final = "***"
+#: File suffixes kept after a masked segment (anything else after a dot may be a signature).
+_EXTENSION: Final = re.compile(r"\.(?:jpg|png|json|geojson|csv)$")
 _REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _STANDARD_ATTRS: Final = frozenset(vars(logging.makeLogRecord({})))
 
@@ -38,10 +40,11 @@ def mask_path(path: str) -> str:
     """``path`` with every secret segment replaced by ``***`` (file suffixes are kept)."""
     parts = path.split("/")
     for i, part in enumerate(parts):
-        stem = part.split(".", 1)[0]
+        extension = _EXTENSION.search(part)
+        stem = part[:extension.start()] if extension else part
         after_parent = i > 0 and parts[i - 1] in TOKEN_PARENTS and part != ""
         if after_parent or len(stem) >= TOKEN_MIN_LENGTH:
-            parts[i] = MASK + part[len(stem):]
+            parts[i] = MASK + (extension.group() if extension else "")
     return "/".join(parts)
 
 

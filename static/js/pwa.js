@@ -63,7 +63,10 @@
     const items = state.items, attention = items.filter((i) => i.state === "attention").length;
     $("outbox-note").hidden = !items.length;
     $("outbox-count").textContent = waiting(items);
-    $("outbox-attention").hidden = !attention;
+    // A report and a survey answer each have their own notice (both may need attention).
+    const answerAttention = items.filter((i) => i.state === "attention" && i.kind === "survey").length;
+    $("outbox-attention").hidden = attention === answerAttention;
+    $("outbox-attention-answer").hidden = !answerAttention;
     $("send-now").hidden = items.length === attention;
     if (!items.length) info("");
     delivered(state.receipts.filter((r) => !r.seen).sort((a, b) => b.sentAt - a.sentAt)[0]);

@@ -282,6 +282,43 @@ def test_outbox_survives_browser_restart_and_can_be_edited_or_deleted(
     assert stored(live_database, drop) == []
 
 
+#: JavaScript: put items straight into the phone's outbox (as outbox.js keeps them).
+SEED_OUTBOX = """(items) => new Promise((ok, fail) => {
+  const r = indexedDB.open('kopingreport', 1);
+  r.onupgradeneeded = () => ['outbox', 'receipts'].forEach((n) =>
+    r.result.objectStoreNames.contains(n) || r.result.createObjectStore(n, { keyPath: 'id' }));
+  r.onerror = fail;
+  r.onsuccess = () => {
+    const t = r.result.transaction('outbox', 'readwrite');
+    items.forEach((item) => t.objectStore('outbox').put(item));
+    t.oncomplete = () => { r.result.close(); ok(true); };
+  };
+})"""
+
+
+def outbox_item(kind: str, state: str = "attention") -> dict[str, Any]:
+    return {"id": uuid.uuid4().hex, "key": uuid.uuid4().hex, "kind": kind, "state": state,
+            "createdAt": int(time.time() * 1000), "fields": [], "photos": [], "lang": "sv",
+            "summary": "", "errors": {"_": ["Fel"]}, "nextAt": 0, "lockedUntil": 0}
+
+
+def test_the_notice_says_whether_a_report_or_a_survey_answer_needs_attention(
+        page: Any) -> None:
+    page.goto("/")
+    # First a survey answer needs attention, then a report as well: each is named.
+    for kind, notice, text in (
+            ("survey", "#outbox-attention-answer",
+             "Ett enkätsvar behöver ses över innan det kan skickas."),
+            ("report", "#outbox-attention", "En rapport behöver ses över innan den kan skickas.")):
+        page.evaluate(SEED_OUTBOX, [outbox_item(kind)])
+        page.reload()
+        page.wait_for_selector(f"{notice}:not([hidden])")
+        assert page.inner_text(notice) == text
+        if kind == "survey":
+            assert page.locator("#outbox-attention").is_hidden()
+    assert page.locator("#outbox-attention-answer").is_visible()
+
+
 # --- 3. lost mid-upload three times ----------------------------------------------------------
 
 def test_upload_lost_three_times_creates_one_report(

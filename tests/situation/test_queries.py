@@ -78,3 +78,35 @@ def test_hot_spots_flag_new_places(app: Flask) -> None:
         spots = picture.build(get_session(), _choice(), use_cache=False)["hotspots"]
     assert [(s["count"], s["is_new"]) for s in spots] == [(4, True), (3, False)]
     assert spots[0]["area"] == "Centrum"
+
+
+def test_reused_period_counts_follow_every_change(app: Flask) -> None:
+    """Counts of a period are reused across requests only while its reports are unchanged:
+    a new report today, a report rejected in the previous period or one deleted show at once."""
+    from datetime import timedelta
+
+    from kopingreport.reports.models import Report
+    from kopingreport.situation.params import today
+
+    day = today()
+    choice = Choice(day - timedelta(days=13), day)
+    earlier = day - timedelta(days=20)
+    ids = add_reports(app, many(2, created_at=local(earlier.year, earlier.month, earlier.day, 9))
+                      + many(3, created_at=local(day.year, day.month, day.day, 0, 30)))
+    with app.app_context():
+        session = get_session()
+
+        def total() -> dict[str, int]:
+            found = picture.build(session, choice, use_cache=False)["table"]["total"]
+            session.commit()  # dawn and dusk stored
+            return found
+
+        assert (total()["current"], total()["previous"]) == (3, 2)
+        add_reports(app, many(1, created_at=local(day.year, day.month, day.day, 0, 40)))
+        assert total()["current"] == 4
+        session.get(Report, ids[0]).state = "rejected"
+        session.commit()
+        assert total()["previous"] == 1
+        session.delete(session.get(Report, ids[2]))
+        session.commit()
+        assert total()["current"] == 3

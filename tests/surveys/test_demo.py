@@ -27,6 +27,9 @@ def test_the_demo_is_realistic_and_idempotent(app: Flask, tmp_path) -> None:
             1, RESPONSES, 1, 4)
         walk = session.scalar(sa.select(SafetyWalk))
         assert walk.state == WalkState.PUBLISHED and len(walk.stops) == 4
+        # The walk is in Karlberg and so is every stop (the area follows the point).
+        assert {stop.area.code for stop in walk.stops if stop.area} == {walk.area.code} \
+            == {"karlberg"} and all(stop.area for stop in walk.stops)
         survey = queries.load_survey(session, first["survey"])
         assert survey.is_open_at(survey.published_at) and survey.is_results_public
     with app.test_request_context("/?lang=sv"):

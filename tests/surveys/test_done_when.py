@@ -79,7 +79,9 @@ def test_safety_walk_from_stops_to_a_printed_protocol(app: Flask, client: FlaskC
     client.post(f"/admin/walks/{walk_id}/state", data={"csrf_token": token,
                                                        "state": "published"})
     printed = client.get(f"/admin/walks/{walk_id}/protocol?lang=sv").get_data(as_text=True)
-    assert "Protokoll: trygghetsvandring" in printed
+    # The heading says what the page is once, then the walk's own title (no repeat).
+    assert re.search(r'<p class="hint">Protokoll från trygghetsvandring</p>\s*<h1>[^<–]+</h1>',
+                     printed)
     assert "Gångtunneln" in printed and "Busshållplatsen" in printed
     # Each åtgärd with its owner, due date and status.
     rows = re.findall(r'<div class="walk-action">(.*?)</div>', printed, re.S)

@@ -3,6 +3,8 @@ the map grid and the CSV and GeoJSON exports."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from flask import Flask
@@ -105,6 +107,33 @@ def test_the_csv_export_carries_the_same_suppression(app: Flask, client: FlaskCl
     assert counts["Mycket trygg"] == "7" and counts["Ganska trygg"] == "färre än 5"
     assert counts["Ganska otrygg"] == "färre än 5" and counts["Mycket otrygg"] == "0"
     assert "Hemlig kommentar" not in text
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(app: Flask,
+                                                            client: FlaskClient) -> None:
+    """Question and answer texts that look like formulas (also full-width ＝) stay text."""
+    from kopingreport.db import get_session
+    from kopingreport.surveys.models import SurveyQuestion
+
+    survey = populated(app)
+    hostile = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)"]
+    with app.app_context():
+        session = get_session()
+        evening = session.get(SurveyQuestion, survey["questions"][NTU["evening"]])
+        assert evening is not None
+        evening.text = {"sv": "\uff1dcmd|' /C calc'!A0"}
+        evening.options = [{**option, "label": {"sv": hostile[i % len(hostile)]}}
+                           for i, option in enumerate(evening.options)]
+        session.commit()
+    log_in_as(app, client, "analyst")
+    text = client.get(f"/admin/surveys/{survey['id']}/results.csv?lang=sv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    evening_rows = [r for r in rows if "cmd|" in r[1]]
+    assert evening_rows and all(r[1] == "'\uff1dcmd|' /C calc'!A0" for r in evening_rows)
+    answers_shown = {r[3] for r in evening_rows}
+    assert {"'" + label for label in hostile} <= answers_shown
+    assert not any(cell.startswith(("=", "+", "-", "@", "\uff1d")) for row in rows
+                   for cell in row)
 
 
 def test_public_results_only_when_the_survey_allows_them(app: Flask, client: FlaskClient) -> None:
