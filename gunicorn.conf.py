@@ -1,7 +1,7 @@
 """gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
-Every value can be changed from the environment (names below). Measured with
-``bench/load.py`` on a 2-core machine; see the figures in the README.
+Every value can be changed from the environment (names below); measured with
+``bench/load.py`` on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ def _int(name: str, default: int) -> int:
 bind = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 
 # gthread: each worker process runs a few threads, so a slow photo upload or an fsync does not
-# hold a whole process, and keep-alive works. (2 × cores) + 1 processes is gunicorn's advice;
-# on 2 cores the load benchmark is just as fast with 2×cores and uses less memory.
+# hold a whole process (Pillow and the database drivers release the GIL), and keep-alive works.
+# (2 × cores) + 1 processes is gunicorn's advice; on 2 cores bench/load.py measured 2 and 5
+# workers within the noise of each other, so the advice stands (each process is ~80 MB).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 4)

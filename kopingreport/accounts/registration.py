@@ -39,6 +39,13 @@ def send_invitation(user: User) -> None:
         "password: %(url)s", url=_link("registration.reset", "invite", user)))
 
 
+def send_confirmation(user: User) -> None:
+    """E-mail a new resident account the link that confirms its address."""
+    send_mail(user.email, _("Confirm your e-mail address"), _(
+        "Open this link to confirm your account: %(url)s",
+        url=_link("registration.confirm", "confirm", user)))
+
+
 def _sent_page() -> ResponseReturnValue:
     return render_template("accounts/check_email.html")
 
@@ -70,9 +77,7 @@ def register_submit() -> ResponseReturnValue:
             err.show_on(form)
         else:
             session.commit()
-            send_mail(user.email, _("Confirm your e-mail address"), _(
-                "Open this link to confirm your account: %(url)s",
-                url=_link("registration.confirm", "confirm", user)))
+            send_confirmation(user)
             return _sent_page()
     return render_template("accounts/register.html", form=form), 422
 

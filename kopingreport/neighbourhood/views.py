@@ -8,12 +8,12 @@ log in and apply, and the page looks the same.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from kopingreport.accounts import tokens
 from kopingreport.accounts.models import User
+from kopingreport.accounts.registration import send_confirmation
 from kopingreport.accounts.services import AccountError, check_password_rules, create_user
 from kopingreport.accounts.services import find_user
 from kopingreport.db import get_session
@@ -99,10 +99,7 @@ def _apply_with_account(form: ApplyForm) -> ResponseReturnValue:
                        name=data.name, is_email_confirmed=False)
     services.apply(session, user, data)
     session.commit()
-    token = tokens.make_token(current_app.config["SECRET_KEY"], "confirm", user)
-    send_mail(user.email, _("Confirm your e-mail address"), _(
-        "Open this link to confirm your account: %(url)s",
-        url=url_for("registration.confirm", token=token, _external=True)))
+    send_confirmation(user)
     return render_template("neighbourhood/check_email.html")
 
 

@@ -16,7 +16,7 @@ from kopingreport.reports.forms import ReportForm
 from kopingreport.reports.images import PhotoSettings, ProcessedPhoto
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.services import (SubmitResult, discard_unreferenced, photo_files,
-                                           submit_report)
+                                           save_photo_files, submit_report)
 
 KEPT_MAX_AGE = 24 * 3600
 
@@ -93,6 +93,9 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
     actor = current_user._get_current_object() if current_user.is_authenticated else None
     new_files = [sha for sha in photo_files(data) if not store.exists(sha)]
     try:
+        # The files first, outside the write transaction: their fsyncs take a while, and the
+        # transaction holds the reference counter (and SQLite's one write lock) until commit.
+        save_photo_files(store, data)
         with sqlite_writer(session):
             return commit_with_retry(session, lambda: submit_report(
                 session, actor, data, store=store, secret=secret,

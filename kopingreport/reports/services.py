@@ -163,6 +163,14 @@ def photo_files(data: ReportInput) -> list[str]:
     return [sha for photo in data.photos for sha in (photo.sha256, photo.thumb_sha256)]
 
 
+def save_photo_files(store: PhotoStore, data: ReportInput) -> None:
+    """Write the submission's photos and thumbnails (content-addressed: a retry writes
+    nothing new). ``PhotoStoreError`` when the disk is full or unusable."""
+    for photo in data.photos:
+        store.save(photo.sha256, photo.jpeg)
+        store.save(photo.thumb_sha256, photo.thumb)
+
+
 def discard_unreferenced(session: Session, store: PhotoStore, hashes: Sequence[str]) -> None:
     """Remove photo files that no stored photo refers to (after a submission failed).
 
@@ -228,8 +236,9 @@ def reports_of(session: Session, user_id: int) -> list[Report]:
 
 def _attach_photos(report: Report, photos: Sequence[ProcessedPhoto], store: PhotoStore) -> None:
     for position, photo in enumerate(photos):
-        store.save(photo.sha256, photo.jpeg)
-        store.save(photo.thumb_sha256, photo.thumb)
+        if not (store.exists(photo.sha256) and store.exists(photo.thumb_sha256)):
+            store.save(photo.sha256, photo.jpeg)
+            store.save(photo.thumb_sha256, photo.thumb)
         report.photos.append(Photo(position=position, sha256=photo.sha256,
                                    thumb_sha256=photo.thumb_sha256, width=photo.width,
                                    height=photo.height, size_bytes=len(photo.jpeg)))
