@@ -6,9 +6,8 @@ Every value can be changed from the environment (names below); measured with
 
 from __future__ import annotations
 
-import os
-
 import multiprocessing
+import os
 
 
 def _int(name: str, default: int) -> int:
@@ -21,10 +20,12 @@ bind = os.environ.get("BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 
 # gthread: each worker process runs a few threads, so a slow photo upload or an fsync does not
 # hold a whole process (Pillow and the database drivers release the GIL), and keep-alive works.
-# (2 × cores) + 1 processes is gunicorn's advice; on 2 cores bench/load.py measured 2 and 5
-# workers within the noise of each other, so the advice stands (each process is ~80 MB).
+# Processes: cores + 1, not gunicorn's general (2 × cores) + 1 — the threads already cover the
+# waiting. On 2 cores (bench/load.py's client, 8 connections, one kind at a time) /healthz
+# gave ~990 req/s with 2 or 3 processes but ~430 with 5; reports without photos 140-170/s and
+# with a photo 30-45/s with any of them. Each process costs ~80 MB.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
-workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 4)
 
 # A worker that does not check in for `timeout` s is killed and replaced. gthread workers check

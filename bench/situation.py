@@ -337,7 +337,7 @@ def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
     for line in plans(engine, statements[:1] + statements[3:4]):
         print(f"   plan: {line}")
     engine.dispose()
-    return {"dashboard": med(dash), "report": med(warm)}
+    return {"dashboard": med(dash), "fresh": med(fresh), "report": med(warm)}
 
 
 def main() -> None:
@@ -356,11 +356,16 @@ def main() -> None:
             results[kind] = run(kind, args.reports, args.runs, args.pg_url, Path(tmp),
                                 args.reuse)
     print(f"\nload average {os.getloadavg()[0]:.1f}")
+    def verdict(ms: float, target: float) -> str:
+        return "within" if ms <= target else "OUTSIDE"
+
     for kind, found in results.items():
-        verdict = ("within" if found["dashboard"] <= TARGET_DASHBOARD_MS
-                   and found["report"] <= TARGET_REPORT_MS else "OUTSIDE")
-        print(f"{kind}: dashboard {found['dashboard']:.0f} ms, 24-month report "
-              f"{found['report']:.0f} ms: {verdict} the targets")
+        print(f"{kind}: dashboard {found['dashboard']:.0f} ms with nothing stored "
+              f"({verdict(found['dashboard'], TARGET_DASHBOARD_MS)}), "
+              f"{found['fresh']:.0f} ms after a new report "
+              f"({verdict(found['fresh'], TARGET_DASHBOARD_MS)}); 24-month report "
+              f"{found['report']:.0f} ms ({verdict(found['report'], TARGET_REPORT_MS)}) "
+              f"the targets")
 
 
 if __name__ == "__main__":

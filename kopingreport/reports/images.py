@@ -276,7 +276,7 @@ def _decode_downscaled(im: ImageFile.ImageFile, settings: PhotoSettings) -> Imag
     if rgb.size != target:
         return rgb.resize(target, _RESAMPLE, reducing_gap=_REDUCING_GAP)
     # Detach from the file object, which is closed when we return.
-    return rgb.copy() if rgb is im else rgb
+    return _without_metadata(rgb) if rgb is im else rgb
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -306,9 +306,13 @@ def _upright(im: Image.Image, orientation: int) -> Image.Image:
 
 
 def _without_metadata(im: Image.Image) -> Image.Image:
-    """A fresh image holding only the pixels: nothing in ``.info`` can reach the encoder."""
-    fresh = Image.new("RGB", im.size)
-    fresh.paste(im)
+    """A fresh image holding only the pixels: nothing in ``.info`` can reach the encoder.
+
+    The new image shares ``im``'s pixel buffer instead of copying it (a copy of a 1600 px
+    photo costs ~15 ms); it also keeps the pixels alive after ``im``'s file is closed.
+    """
+    fresh = im._new(im.im)  # pixels only; Image._new copies .info, which is dropped here
+    fresh.info = {}
     return fresh
 
 

@@ -73,10 +73,18 @@ class PeriodCounts:
         parts = self.parts if split else [self.filters]
         return _merge([self._one(query, part) for part in parts])  # type: ignore[no-any-return]
 
-    def _one(self, query: Callable[[Session, queries.Filters], T], f: queries.Filters) -> T:
+    def _signature(self, f: queries.Filters) -> tuple[int, Any]:
         if f not in self._signatures:
-            self._signatures[f] = queries.period_signature(self.session, f)
-        signature = self._signatures[f]
+            if f == self.filters and len(self.parts) > 1:  # the stretches' signatures add up
+                counts, changed = zip(*(self._signature(p) for p in self.parts))
+                known = [c for c in changed if c is not None]
+                self._signatures[f] = (sum(counts), max(known) if known else None)
+            else:
+                self._signatures[f] = queries.period_signature(self.session, f)
+        return self._signatures[f]
+
+    def _one(self, query: Callable[[Session, queries.Filters], T], f: queries.Filters) -> T:
+        signature = self._signature(f)
         key = (str(self.session.get_bind().url), query.__name__, f)
         hit = _counts.get(key)
         if hit and hit[1] == signature and hit[0] > time.monotonic():
@@ -187,9 +195,9 @@ def when(rows: list[tuple[str, bool, int]]) -> dict[str, Any]:
     """Weekday (Monday first) × hour in Swedish time, and how many happened in the dark."""
     matrix = [[0] * 24 for _ in range(7)]
     dark = total = 0
-    for hour_key, is_dark, n in rows:
-        moment = datetime.strptime(hour_key, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(
-            LOCAL_TZ)
+    for hour_key, is_dark, n in rows:  # "YYYY-MM-DD HH" in UTC
+        moment = datetime(int(hour_key[:4]), int(hour_key[5:7]), int(hour_key[8:10]),
+                          int(hour_key[11:13]), tzinfo=UTC).astimezone(LOCAL_TZ)
         matrix[moment.weekday()][moment.hour] += n
         total += n
         dark += n if is_dark else 0

@@ -55,7 +55,7 @@ def _temporary(status: int, message: str, detail: str | None = None) -> Response
     is "try again" to it). The page must not need the database, so if rendering fails (e.g.
     a logged-in user cannot be loaded) a bare page with the same text is sent."""
     if _is_api():
-        body, code = jsonify({"errors": {"_": [message, *([detail] if detail else [])]}}), status
+        body = jsonify({"errors": {"_": [message, *([detail] if detail else [])]}})
     else:
         try:
             body = render_template("errors/error.html", status=status, message=message,
