@@ -53,6 +53,10 @@ class PhotoStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ValueError("photo bytes do not match their sha256")
         if target.is_file():
+            try:  # fresh again, so the purge's sweep of unreferenced old files spares it
+                os.utime(target)
+            except OSError:
+                pass
             return target
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

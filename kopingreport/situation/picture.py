@@ -90,7 +90,7 @@ class PeriodCounts:
         if hit and hit[1] == signature and hit[0] > time.monotonic():
             return hit[2]  # type: ignore[no-any-return]
         found = query(self.session, f)
-        if len(_counts) > 500:
+        if len(_counts) > 120:  # a few choices in use at a time; bound the memory
             _counts.clear()
         _counts[key] = (time.monotonic() + COUNTS_SECONDS, signature, found)
         return found

@@ -42,9 +42,12 @@ def test_delete_missing_is_fine(store):
 
 def test_save_is_idempotent_and_leaves_no_temp_files(store):
     first = store.save(SHA, DATA)
-    mtime = first.stat().st_mtime_ns
+    inode = first.stat().st_ino
+    week_ago = first.stat().st_mtime - 7 * 86400
+    os.utime(first, (week_ago, week_ago))
     assert store.save(SHA, DATA) == first
-    assert first.stat().st_mtime_ns == mtime
+    assert first.stat().st_ino == inode  # not written again ...
+    assert first.stat().st_mtime > week_ago + 86400  # ... but fresh, so the purge spares it
     assert sorted(p.name for p in first.parent.iterdir()) == [f"{SHA}.jpg"]
 
 
