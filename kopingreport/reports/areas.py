@@ -9,7 +9,8 @@ from typing import Any, Final
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from kopingreport.reports import geo
 from kopingreport.reports.models import Area
@@ -39,11 +40,14 @@ class _Cached:
     loaded: float
     choices: list[tuple[str, str]]
     shapes: list[tuple[int, geo.AreaShape]]
+    #: Column values of each area but its geometry, by id (see ``_attach``).
+    rows: dict[int, dict[str, Any]]
 
 
 #: Parsed areas per database (engine), so that a report does not read and parse every
 #: outline again. ``import_areas`` clears it; another process's import is seen after this long.
 CACHE_SECONDS: Final = 30.0
+_ROW_COLUMNS: Final = tuple(c.key for c in sa.inspect(Area).column_attrs if c.key != "geometry")
 _cache: WeakKeyDictionary[Any, _Cached] = WeakKeyDictionary()
 
 
@@ -53,7 +57,8 @@ def _cached(session: Session) -> _Cached:
     if entry is None or time.monotonic() - entry.loaded > CACHE_SECONDS:
         areas = active_areas(session)
         entry = _Cached(time.monotonic(), [(a.code, a.name) for a in areas],
-                        [(a.id, _shape(a)) for a in areas])
+                        [(a.id, _shape(a)) for a in areas],
+                        {a.id: {name: getattr(a, name) for name in _ROW_COLUMNS} for a in areas})
         _cache[engine] = entry
     return entry
 
@@ -83,11 +88,24 @@ def _shape(area: Area) -> geo.AreaShape:
 
 def area_for_point(session: Session, lat: float, lon: float) -> Area | None:
     """The smallest active area containing the point, or None (outside the municipality)."""
-    shapes = _cached(session).shapes
-    found = geo.find_area([shape for _id, shape in shapes], lon, lat)
+    entry = _cached(session)
+    found = geo.find_area([shape for _id, shape in entry.shapes], lon, lat)
     if found is None:
         return None
-    return session.get(Area, next(area_id for area_id, shape in shapes if shape is found))
+    area_id = next(area_id for area_id, shape in entry.shapes if shape is found)
+    return _attach(session, entry.rows[area_id])
+
+
+def _attach(session: Session, row: dict[str, Any]) -> Area:
+    """The area as a persistent object of ``session`` without a query: built from the cached
+    columns (its geometry, left out, is read from the database if someone asks for it)."""
+    known = session.identity_map.get(identity_key(Area, row["id"]))
+    if isinstance(known, Area):
+        return known
+    area = Area(**row)
+    make_transient_to_detached(area)
+    session.add(area)
+    return area
 
 
 def import_areas(session: Session, shapes: Sequence[geo.AreaShape]) -> ImportSummary:

@@ -45,6 +45,24 @@ def _nightwalk_id(text: str | None) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
+#: Built once: the labels are lazy strings, translated when they are shown. Shared by every
+#: form, so never changed in place.
+_CATEGORY_CHOICES: list[SelectChoice] = [SelectChoice(c.code, c.name)
+                                         for c in categories.CATEGORIES]
+_area_choices_built: tuple[list[tuple[str, str]], list[SelectChoice]] | None = None
+
+
+def _area_choices(area_codes: list[tuple[str, str]]) -> list[SelectChoice]:
+    """The area choices, built again only when the (cached) list of areas is another one."""
+    global _area_choices_built  # noqa: PLW0603 - a one-entry memo
+    built = _area_choices_built
+    if built is None or built[0] is not area_codes:
+        built = (area_codes, [SelectChoice("", _l("— Choose an area —")),
+                              *(SelectChoice(code, name) for code, name in area_codes)])
+        _area_choices_built = built
+    return built[1]
+
+
 class ReportForm(FlaskForm):
     """What, where, when, description, photos, who and optional contact details."""
 
@@ -76,9 +94,8 @@ class ReportForm(FlaskForm):
                  photo_settings: PhotoSettings | None = None, max_photos: int = 3,
                  kept: list[ProcessedPhoto] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice(c.code, c.name) for c in categories.CATEGORIES]
-        self.area.choices = [SelectChoice("", _l("— Choose an area —")),
-                             *(SelectChoice(code, name) for code, name in area_codes or [])]
+        self.category.choices = _CATEGORY_CHOICES
+        self.area.choices = _area_choices(area_codes or [])
         self.photo_settings = photo_settings or PhotoSettings()
         self.max_photos = max_photos
         self.kept: list[ProcessedPhoto] = list(kept or [])

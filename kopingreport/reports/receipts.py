@@ -16,18 +16,21 @@ from kopingreport.reports.models import ReferenceCounter
 REFERENCE_PREFIX = "KPG"
 
 
+_COUNTERS = ReferenceCounter.__table__
+#: Built once: a prebuilt statement keeps its compiled form and cache key between requests.
+_BUMP = (sa.update(_COUNTERS).where(_COUNTERS.c.year == sa.bindparam("counter_year"))
+         .values(last_number=_COUNTERS.c.last_number + 1).returning(_COUNTERS.c.last_number))
+
+
 def next_reference(session: Session, year: int) -> str:
     """Hand out the next public reference of ``year``; safe under concurrent submissions."""
-    table = ReferenceCounter.__table__
-    bump = (sa.update(table).where(table.c.year == year)
-            .values(last_number=table.c.last_number + 1).returning(table.c.last_number))
-    number = session.execute(bump).scalar()
+    number = session.execute(_BUMP, {"counter_year": year}).scalar()
     if number is None:  # the first report of the year: create its counter, then bump it
         insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
                   else sqlite.insert)
-        session.execute(insert(table).values(year=year, last_number=0)
+        session.execute(insert(_COUNTERS).values(year=year, last_number=0)
                         .on_conflict_do_nothing())
-        number = session.execute(bump).scalar_one()
+        number = session.execute(_BUMP, {"counter_year": year}).scalar_one()
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 
 

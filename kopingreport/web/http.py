@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, send_file
@@ -45,7 +46,12 @@ def tile_origin(tile_url: str) -> str:
 
 def content_security_policy() -> str:
     """A strict CSP: own scripts only, images also from the tile server."""
-    tiles = tile_origin(current_app.config["TILE_URL"])
+    return _policy_for(current_app.config["TILE_URL"])
+
+
+@lru_cache(maxsize=8)
+def _policy_for(tile_url: str) -> str:
+    tiles = tile_origin(tile_url)
     return "; ".join([
         "default-src 'self'", "script-src 'self'", "style-src 'self'",
         f"img-src 'self' data: blob: {tiles}".strip(), "connect-src 'self'",
@@ -54,16 +60,26 @@ def content_security_policy() -> str:
     ])
 
 
+_SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response: Response) -> Response:
+    # What a view set itself is kept; the rest is appended (one pass over the headers).
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {name.lower() for name in headers.keys()}
+    wanted = [("Content-Security-Policy", content_security_policy()), *_SECURITY_HEADERS]
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(_HSTS)
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

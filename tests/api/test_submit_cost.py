@@ -1,0 +1,85 @@
+"""The report submission path stays cheap (issue #8): few statements, same stored report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kopingreport.db import engine
+from kopingreport.reports.models import Report, ReportContact
+from tests.factories import report_fields
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs (not BEGIN/COMMIT/pings)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args: object) -> None:
+        if statement.strip().upper() not in {"SELECT 1", ""}:
+            seen.append(statement)
+
+    with app.app_context():
+        bind = engine()
+    sa.event.listen(bind, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", record)
+
+
+def post(client: FlaskClient, key: str, **overrides: object):
+    return client.post("/api/v1/reports", data=report_fields(**overrides),
+                       headers={"Idempotency-Key": key}, content_type="multipart/form-data")
+
+
+def stored(db_session: sa.orm.Session, reference: str) -> Report:
+    db_session.expire_all()
+    report = db_session.scalar(sa.select(Report).where(Report.reference == reference))
+    assert report is not None
+    return report
+
+
+def test_a_report_with_a_point_costs_three_statements(app: Flask, client: FlaskClient,
+                                                      db_session) -> None:
+    post(client, str(uuid.uuid4()))  # the year's counter and the area cache exist now
+    with statements(app) as seen:
+        response = post(client, str(uuid.uuid4()), area="", lat="59.5137", lon="15.9906",
+                        accuracy="12")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    # The key lookup, the reference counter and the INSERT: the area of the point comes
+    # from the cached outlines, and nothing is read back after the INSERT.
+    assert len(seen) == 3, seen
+    body = response.get_json()
+    assert body["area"] == "Centrum" and body["state"] == "new"
+    report = stored(db_session, body["reference"])
+    assert (report.area.code, report.state, report.priority, report.is_public,
+            report.is_outside_municipality) == ("centrum", "new", 0, False, False)
+    assert (report.lat, report.lon, report.accuracy_m, report.location_source) == (
+        59.5137, 15.9906, 12.0, "map")
+    assert report.created_at.isoformat() == body["created_at"]
+    assert report.updated_at is not None and report.contact is None
+
+
+def test_a_report_with_contact_details_stores_them_too(client: FlaskClient, db_session
+                                                       ) -> None:
+    response = post(client, str(uuid.uuid4()), contact_email="anna@example.se")
+    assert response.status_code == 201
+    report = stored(db_session, response.get_json()["reference"])
+    assert report.contact is not None and report.contact.email == "anna@example.se"
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(ReportContact)) == 1
+    assert (report.state, report.priority, report.area.code) == ("new", 0, "centrum")
+
+
+def test_a_retry_returns_the_stored_report(client: FlaskClient, db_session) -> None:
+    key = str(uuid.uuid4())
+    first = post(client, key, area="", lat="59.5137", lon="15.9906")
+    again = post(client, key, area="", lat="59.5137", lon="15.9906")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Report)) == 1
