@@ -23,7 +23,11 @@ figures stay comparable. Then it times:
   from the 60-second cache. Beside it: the bare SQL of the same numbers (the area ×
   category GROUP BY of the three periods, cells, hours, reporters), on a plain cursor;
 * the nightly ``situation refresh`` on a database without sums (dawn and dusk a year
-  ahead, every month summed) and run again (nothing to do);
+  ahead, every month summed, the day counts of the last 400 days) and run again (nothing
+  to do);
+* the dashboard in a fresh process after the nightly refresh (the realistic first request
+  of a worker: nothing reused in the process, the past days' counts stored), the dashboard
+  figure held against the target; the "nothing stored" figure above is kept beside it;
 * a 24-month lägesbild, ``documents.figures`` for the 24 whole months before this one:
   without sums (each month counted, what the page did before the nightly command), the
   median from the nightly sums, and ``GET /admin/situation/lagesbild/<id>``. Beside it: the
@@ -197,10 +201,11 @@ def _loaded(engine: sa.Engine, count: int) -> bool:
 
 
 def _forget_caches(engine: sa.Engine) -> None:
-    """Empty the month sums and the dawn/dusk table (a reused database starts like a new one)."""
+    """Empty the month sums, the day counts and the dawn/dusk table (a reused database starts
+    like a new one)."""
     with engine.begin() as conn:
         for table in ("situation_month_counts", "situation_rollup_months",
-                      "situation_sun_days"):
+                      "situation_day_counts", "situation_sun_days"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
 
 
@@ -312,6 +317,12 @@ def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
         again_ms, _ = timed(lambda: nightly.refresh(session))
         session.commit()
         warm = [timed(lambda: documents.figures(session, *span))[0] for _ in range(runs)]
+    # A fresh process after the nightly refresh: nothing reused in the process, the past days'
+    # counts stored (the realistic first request of a worker).
+    nightly_dash = [timed(dashboard)[0] for _ in range(runs)]
+    nightly_cpu = [cpu(dashboard) for _ in range(runs)]
+    with app.app_context():
+        session = get_session()
         doc = documents.create(session, None, "Bench", *span)
         session.commit()
         doc_id = doc.id
@@ -319,9 +330,12 @@ def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
             for _ in range(runs)]
     report_sql = [bare_sql(engine, [report_statement(engine, *span)]) for _ in range(runs)]
     med = statistics.median
-    print(f"   14-day dashboard page: first {first:.0f} ms (dawn/dusk of ~750 days stored), "
-          f"median {med(dash):.0f} ms with nothing stored (target <= "
-          f"{TARGET_DASHBOARD_MS:.0f}; app CPU {med(dash_cpu):.0f} ms)")
+    print(f"   14-day dashboard page, fresh process after the nightly refresh (day counts "
+          f"stored, nothing reused in the process): median {med(nightly_dash):.0f} ms "
+          f"(target <= {TARGET_DASHBOARD_MS:.0f}; app CPU {med(nightly_cpu):.0f} ms)")
+    print(f"   14-day dashboard page with nothing stored at all: first {first:.0f} ms "
+          f"(dawn/dusk of ~750 days stored), median {med(dash):.0f} ms "
+          f"(app CPU {med(dash_cpu):.0f} ms)")
     print(f"     after a new report (the current period counted again, the past ones "
           f"reused): median {med(fresh):.0f} ms; nothing changed: {med(unchanged):.0f} ms; "
           f"the 60-second cache: {cached:.0f} ms")
@@ -329,7 +343,8 @@ def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
           f"{med(sql):.0f} ms; area × category alone {med(core):.0f} ms; page/SQL "
           f"{med(dash) / med(sql):.1f}")
     print(f"   nightly `situation refresh`: {nightly_ms / 1000:.1f} s ({done.sun_days} days "
-          f"of dawn/dusk, {len(done.months)} months summed); run again: {again_ms:.0f} ms")
+          f"of dawn/dusk, {len(done.months)} months summed, {len(done.days)} days counted); "
+          f"run again: {again_ms:.0f} ms")
     print(f"   24-month lägesbild ({span[0]} – {span[1]}, {found['total']:,} reports): "
           f"without sums {cold:.0f} ms, from the nightly sums median {med(warm):.0f} ms "
           f"(target <= {TARGET_REPORT_MS:.0f}); page median {med(page):.0f} ms")
@@ -337,7 +352,8 @@ def run(kind: str, count: int, runs: int, pg_url: str, workdir: Path,
     for line in plans(engine, statements[:1] + statements[3:4]):
         print(f"   plan: {line}")
     engine.dispose()
-    return {"dashboard": med(dash), "fresh": med(fresh), "report": med(warm)}
+    return {"dashboard": med(nightly_dash), "bare": med(dash), "fresh": med(fresh),
+            "report": med(warm)}
 
 
 def main() -> None:
@@ -360,8 +376,10 @@ def main() -> None:
         return "within" if ms <= target else "OUTSIDE"
 
     for kind, found in results.items():
-        print(f"{kind}: dashboard {found['dashboard']:.0f} ms with nothing stored "
-              f"({verdict(found['dashboard'], TARGET_DASHBOARD_MS)}), "
+        print(f"{kind}: dashboard {found['dashboard']:.0f} ms in a fresh process after the "
+              f"nightly refresh ({verdict(found['dashboard'], TARGET_DASHBOARD_MS)}), "
+              f"{found['bare']:.0f} ms with nothing stored at all "
+              f"({verdict(found['bare'], TARGET_DASHBOARD_MS)}), "
               f"{found['fresh']:.0f} ms after a new report "
               f"({verdict(found['fresh'], TARGET_DASHBOARD_MS)}); 24-month report "
               f"{found['report']:.0f} ms ({verdict(found['report'], TARGET_REPORT_MS)}) "

@@ -239,3 +239,20 @@ class PromiseNote(Base):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DayCount(Base):
+    """One Swedish calendar day's dashboard counts (see :mod:`days`), with the signature of
+    the day's reports when they were summed: how many were received that day and when one of
+    them last changed. The counts are used only while the reports still have that signature,
+    so a new, moderated or deleted report makes the dashboard count the day again."""
+
+    __tablename__ = "situation_day_counts"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    reports: Mapped[int]
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ``{"areas": [[area id, category, n]], "cells": [[x, y, n]], "hours": [[UTC hour, dark,
+    #: n]], "who": [[kind, organisation id, n]], "places": [[place, n]]}``
+    counts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,9 @@ not do on GET.
 
 * dawn and dusk for every day from a year before the first report to a year ahead
   (``situation_sun_days``; the dashboard and the lägesbild join it to tell dark reports);
+* the day counts of the dashboard (``situation_day_counts``) for the last
+  ``days.DAYS_KEPT`` days: every day without counts or with a report received, changed or
+  deleted since it was counted;
 * the month sums (``situation_month_counts``): every complete month without sums, and every
   month with a report received, moderated or changed after the month was summed.
 
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from kopingreport.db import get_session, utcnow
 from kopingreport.reports.models import Report
-from kopingreport.situation import queries, rollups
+from kopingreport.situation import days, queries, rollups
 from kopingreport.situation.params import today
 from kopingreport.situation.sql import utc_date
 from kopingreport.web.fields import LOCAL_TZ
@@ -38,6 +41,7 @@ class Refreshed:
 
     sun_days: int
     months: tuple[date, ...]
+    days: tuple[date, ...] = ()
 
 
 def _local_month(day: date) -> date:
@@ -82,7 +86,13 @@ def refresh(session: Session, now: datetime | None = None) -> Refreshed:
     wanted |= {m for m in complete if m in made and rollups.needs_count(m, made[m], now)}
     for month in sorted(wanted):
         rollups.recount_month(session, month)
-    return Refreshed(sun_days, tuple(sorted(wanted)))
+    yesterday = today() - timedelta(days=1)
+    counted = days.refresh(session, yesterday - timedelta(days=days.DAYS_KEPT - 1), yesterday)
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics for the tables just rewritten, so the first dashboard of
+        # the day plans with them (SQLite has no such step worth taking here).
+        session.execute(sa.text("ANALYZE situation_day_counts, situation_month_counts"))
+    return Refreshed(sun_days, tuple(sorted(wanted)), tuple(counted))
 
 
 @click.command("refresh")
@@ -93,4 +103,5 @@ def refresh_command() -> None:
     done = refresh(session)
     session.commit()
     months = ", ".join(f"{m:%Y-%m}" for m in done.months) or "none"
-    click.echo(f"Dawn and dusk added for {done.sun_days} days; months recounted: {months}.")
+    click.echo(f"Dawn and dusk added for {done.sun_days} days; months recounted: {months}; "
+               f"days counted: {len(done.days)}.")

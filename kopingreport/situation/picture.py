@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from kopingreport.accounts.models import Organisation
 from kopingreport.reports import geo
 from kopingreport.reports.models import Area
-from kopingreport.situation import grid, queries
+from kopingreport.situation import days, grid, queries
 from kopingreport.situation.indicators import open_actions, survey_indicators
 from kopingreport.situation.params import Choice, local_midnight, today
 from kopingreport.web.fields import LOCAL_TZ
@@ -57,21 +57,76 @@ class PeriodCounts:
     """The aggregates of one period, computed once and reused across requests until a
     report received in the period is added, changed or deleted.
 
-    A period reaching into today is split at the last midnight: new reports change only
-    today's stretch, so the days before are not counted again. Only queries whose results
-    add up (``_merge``) are split; a top list (places) takes the whole period.
+    Unfiltered, the period's days come from the stored day counts (:mod:`days`) wherever a
+    day's signature is unchanged; the other days are counted live in consecutive stretches,
+    split at the last midnight so that new reports change only today's stretch.
+
+    Filtered, a period reaching into today is split at the last midnight: new reports change
+    only today's stretch, so the days before are not counted again. Only queries whose
+    results add up (``_merge``) are split; a top list (places) takes the whole period.
+    Stretches counted live are reused in the process while their signature is the same.
     """
 
     def __init__(self, session: Session, f: queries.Filters, split_at: datetime) -> None:
-        self.session, self.filters = session, f
+        self.session, self.filters, self.split_at = session, f, split_at
         self.parts = ([f.moved(f.start, split_at), f.moved(split_at, f.end)]
                       if f.start < split_at < f.end else [f])
         self._signatures: dict[queries.Filters, tuple[int, Any]] = {}
+        self.by_day = days.usable(f)
+        self._stored: dict[date, dict[str, Any]] | None = None
 
     def get(self, query: Callable[[Session, queries.Filters], T], *, split: bool = True) -> T:
         """``query(session, filters)``, from stored results where the reports are unchanged."""
+        if self.by_day:
+            return self._by_day(query)
         parts = self.parts if split else [self.filters]
         return _merge([self._one(query, part) for part in parts])  # type: ignore[no-any-return]
+
+    def _by_day(self, query: Callable[[Session, queries.Filters], T]) -> T:
+        places = query is queries.place_counts
+        if places:
+            query = days.all_place_counts  # type: ignore[assignment]
+        if self._stored is None:
+            self._plan()
+        assert self._stored is not None
+        found = ([days.added(query.__name__, list(self._stored.values()))]
+                 if self._stored else [])
+        found += [self._one(query, part) for part in self.parts]
+        if places:
+            return days.top_places(found)  # type: ignore[return-value]
+        if not found:  # no reports in the period
+            return [] if query is queries.hour_counts else {}  # type: ignore[return-value]
+        return _merge(found)  # type: ignore[no-any-return]
+
+    def _plan(self) -> None:
+        """Which days come from stored counts, and the stretches counted live."""
+        f, session = self.filters, self.session
+        signatures = queries.day_signatures(session, f)
+        first = f.start.astimezone(LOCAL_TZ).date()
+        last = (f.end - timedelta(hours=1)).astimezone(LOCAL_TZ).date()
+        split_day = self.split_at.astimezone(LOCAL_TZ).date()
+        stored = days.load(session, [d for d in signatures if d < split_day])
+        self._stored = {d: counts for d, (signature, counts) in stored.items()
+                        if signature == signatures[d]}
+        runs: list[list[date]] = []
+        day, previous_live = first, False
+        while day <= last:
+            live = day not in self._stored
+            if live and (not previous_live or day == split_day):
+                runs.append([])
+            if live:
+                runs[-1].append(day)
+            previous_live, day = live, day + timedelta(days=1)
+        self.parts = []
+        for run in runs:
+            if not any(d in signatures for d in run):
+                continue  # no reports on these days
+            part = f.moved(max(f.start, local_midnight(run[0])),
+                           min(f.end, local_midnight(run[-1] + timedelta(days=1))))
+            counted = [signatures[d] for d in run if d in signatures]
+            known = [c for _n, c in counted if c is not None]
+            self._signatures[part] = (sum(n for n, _c in counted), max(known) if known else None)
+            self.parts.append(part)
 
     def _signature(self, f: queries.Filters) -> tuple[int, Any]:
         if f not in self._signatures:

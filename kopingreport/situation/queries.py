@@ -11,7 +11,7 @@ Which reports count: every report received in the period except those closed as 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from kopingreport.situation import grid
 from kopingreport.situation.models import SunDay
 from kopingreport.situation.sql import grid_index, no_index, utc_date, utc_hour
 from kopingreport.situation.sun import sun_day
+from kopingreport.web.fields import LOCAL_TZ
 
 #: States that do not count in the picture.
 NOT_COUNTED = (ReportState.REJECTED, ReportState.DUPLICATE)
@@ -89,6 +90,52 @@ def period_signature(session: Session, f: Filters) -> tuple[int, Any]:
     return int(count), changed
 
 
+#: Days per signature statement (SQLite allows 500 terms in a compound SELECT).
+DAYS_PER_STATEMENT = 100
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
+
+
+def day_signatures(session: Session, f: Filters) -> dict[date, tuple[int, Any]]:
+    """:func:`period_signature` of every Swedish day of the period that has reports.
+
+    One statement (per ``DAYS_PER_STATEMENT`` days): a count over each day's ``created_at``
+    range, joined by UNION ALL, so each day is a range of the index, never sorted."""
+    days, day = [], f.start.astimezone(LOCAL_TZ).date()
+    while _local_midnight(day) < f.end:
+        days.append(day)
+        day += timedelta(days=1)
+    found: dict[date, tuple[int, Any]] = {}
+    for chunk in range(0, len(days), DAYS_PER_STATEMENT):
+        part = days[chunk:chunk + DAYS_PER_STATEMENT]
+        params: dict[str, datetime] = {}
+        for i, d in enumerate(part):
+            params[f"s{i}"] = max(f.start, _local_midnight(d))
+            params[f"e{i}"] = min(f.end, _local_midnight(d + timedelta(days=1)))
+        for index, count, changed in session.execute(_day_signature_query(len(part)), params):
+            if count:
+                found[part[index]] = (int(count), changed)
+    return found
+
+
+_day_statements: dict[int, sa.Select[Any] | sa.CompoundSelect] = {}
+
+
+def _day_signature_query(days: int) -> sa.Select[Any] | sa.CompoundSelect:
+    """The UNION ALL of ``days`` ranges, built once per length (bound as ``s<i>``, ``e<i>``)."""
+    if days not in _day_statements:
+        moment = Report.created_at.type
+        selects = [sa.select(sa.literal_column(str(i)).label("day"), sa.func.count().label("n"),
+                             sa.func.max(Report.updated_at).label("changed"))
+                   .where(Report.created_at >= sa.bindparam(f"s{i}", type_=moment),
+                          Report.created_at < sa.bindparam(f"e{i}", type_=moment))
+                   for i in range(days)]
+        _day_statements[days] = selects[0] if days == 1 else sa.union_all(*selects)
+    return _day_statements[days]
+
+
 def area_category_counts(session: Session, f: Filters) -> dict[tuple[int | None, str], int]:
     """Reports per (area id, category) in the period."""
     count = sa.func.count()
@@ -133,8 +180,10 @@ def reporter_counts(session: Session, f: Filters) -> dict[tuple[str, int | None]
     return {(kind, org): n for kind, org, n in session.execute(query)}
 
 
-def place_counts(session: Session, f: Filters, limit: int = 10) -> list[tuple[str, int]]:
-    """The place names reporters typed most often (trimmed, case-folded)."""
+def place_counts(session: Session, f: Filters,
+                 limit: int | None = 10) -> list[tuple[str, int]]:
+    """The place names reporters typed most often (trimmed, case-folded); every one when
+    ``limit`` is None."""
     name = sa.func.lower(sa.func.trim(Report.place)).label("place")
     query = (select_reports(f, name, sa.func.count().label("n")).where(Report.place.is_not(None),
                                                                  Report.place != "")

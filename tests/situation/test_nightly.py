@@ -35,7 +35,8 @@ def test_refresh_stores_the_sun_ahead_and_sums_every_month_once(app: Flask) -> N
         assert [months[m].total for m in sorted(months)] == [2, 0, 1]
         last = today().replace(day=1) - timedelta(days=1)
         assert session.get(RollupMonth, last.replace(day=1)) is not None
-    assert "Dawn and dusk added for 0 days; months recounted: none." in _refresh(app)
+    assert ("Dawn and dusk added for 0 days; months recounted: none; days counted: 0."
+            in _refresh(app))
 
 
 def test_refresh_recounts_only_the_months_whose_reports_changed(app: Flask) -> None:
@@ -49,7 +50,7 @@ def test_refresh_recounts_only_the_months_whose_reports_changed(app: Flask) -> N
         session.commit()
     output = _refresh(app)
     # The June report was received on 31 May in UTC: May is recounted too, nothing else.
-    assert "months recounted: 2025-03, 2025-05, 2025-06." in output
+    assert "months recounted: 2025-03, 2025-05, 2025-06;" in output
     with app.app_context():
         months = rollups.monthly(get_session(), date(2025, 3, 1), date(2025, 6, 30))
         assert (months[date(2025, 3, 1)].total, months[date(2025, 6, 1)].total) == (2, 1)

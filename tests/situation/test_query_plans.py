@@ -75,7 +75,10 @@ def _plan(session: Session, statement: str, parameters: Any) -> str:
 ], ids=["default", "area-and-category", "kind-and-dark"])
 def test_dashboard_queries_read_the_covering_index(app: Flask, choice: Choice) -> None:
     add_reports(app, many(3, created_at=local(2026, 3, 5, 21), category="graffiti",
-                          lat=TORGET[0], lon=TORGET[1], place="Torget"))
+                          lat=TORGET[0], lon=TORGET[1], place="Torget")
+                # the previous period and the same days last year have reports too
+                + many(1, created_at=local(2026, 2, 20, 21), lat=TORGET[0], lon=TORGET[1])
+                + many(1, created_at=local(2025, 3, 5, 21), lat=TORGET[0], lon=TORGET[1]))
     with app.app_context():
         session = get_session()
         _three_years_of_reports(session)
