@@ -348,7 +348,9 @@ def test_upload_lost_three_times_creates_one_report(
     fill_report(page, f"Krossad ruta i busskuren {marker}", category="vandalism")
     page.set_input_files("#photos", str(rotated_photo(tmp_path / "ruta.jpg")))
     page.click(SUBMIT)
-    wait_until(lambda: len(lost) == 1)
+    # A retry may follow at once (Background Sync fires as soon as it is registered), so
+    # the count can go from 0 to 2 between two looks.
+    wait_until(lambda: len(lost) >= 1)
     page.wait_for_selector("#queued:not([hidden])")  # saved on the phone, not sent (it thinks)
     while len(lost) < 3:
         before = len(lost)
