@@ -39,9 +39,9 @@ class _Cached:
 
     loaded: float
     choices: list[tuple[str, str]]
-    shapes: list[tuple[int, geo.AreaShape]]
-    #: Column values of each area but its geometry, by id (see ``_attach``).
-    rows: dict[int, dict[str, Any]]
+    shapes: list[geo.AreaShape]
+    #: Column values of each area but its geometry, by code (see ``_attach``).
+    rows: dict[str, dict[str, Any]]
 
 
 #: Parsed areas per database (engine), so that a report does not read and parse every
@@ -57,8 +57,8 @@ def _cached(session: Session) -> _Cached:
     if entry is None or time.monotonic() - entry.loaded > CACHE_SECONDS:
         areas = active_areas(session)
         entry = _Cached(time.monotonic(), [(a.code, a.name) for a in areas],
-                        [(a.id, _shape(a)) for a in areas],
-                        {a.id: {name: getattr(a, name) for name in _ROW_COLUMNS} for a in areas})
+                        [_shape(a) for a in areas],
+                        {a.code: {name: getattr(a, name) for name in _ROW_COLUMNS} for a in areas})
         _cache[engine] = entry
     return entry
 
@@ -89,11 +89,8 @@ def _shape(area: Area) -> geo.AreaShape:
 def area_for_point(session: Session, lat: float, lon: float) -> Area | None:
     """The smallest active area containing the point, or None (outside the municipality)."""
     entry = _cached(session)
-    found = geo.find_area([shape for _id, shape in entry.shapes], lon, lat)
-    if found is None:
-        return None
-    area_id = next(area_id for area_id, shape in entry.shapes if shape is found)
-    return _attach(session, entry.rows[area_id])
+    found = geo.find_area(entry.shapes, lon, lat)
+    return _attach(session, entry.rows[found.code]) if found else None
 
 
 def _attach(session: Session, row: dict[str, Any]) -> Area:
