@@ -118,7 +118,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         # The __Host- prefix makes browsers refuse the cookie unless it is Secure and host-only.
         secure = app.config["SESSION_COOKIE_SECURE"]
         app.config["SESSION_COOKIE_NAME"] = "__Host-session" if secure else "session"
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"]
+                                 or "kopingreport-memory://")
     url = app.config["DATABASE_URL"]
     if url.startswith("postgres://"):
         app.config["DATABASE_URL"] = "postgresql+psycopg://" + url.removeprefix("postgres://")

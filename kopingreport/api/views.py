@@ -23,7 +23,10 @@ from kopingreport.reports.views import KEY_RE, REPORT_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-limiter.shared_limit(configured_limit("LIMIT_API"), scope="api")(bp)
+# Report submissions count against LIMIT_REPORTS (stricter, shared with the HTML form), not
+# here too: every limit is one more counter (one more Redis round trip) per report.
+limiter.shared_limit(configured_limit("LIMIT_API"), scope="api",
+                     exempt_when=lambda: request.endpoint == "api.create_report")(bp)
 
 
 def _errors(errors: dict[str, list[Any]], status: int = 422) -> ResponseReturnValue:

@@ -7,19 +7,23 @@ import uuid
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import generate_csrf
 
 from kopingreport.db import get_session, utcnow
 from kopingreport.extensions import configured_limit, limiter
 from kopingreport.moderation.context import latest_redactions
 from kopingreport.moderation.services import original_of
 from kopingreport.i18n import _
+from kopingreport.reports import areas as area_service
 from kopingreport.reports import categories, flow
 from kopingreport.reports.forms import ReportForm
 from kopingreport.reports.models import Photo
 from kopingreport.reports.presenters import category_name, public_status, state_label
 from kopingreport.reports.services import IdempotencyConflict, SubmissionInvalid, find_by_token
 from kopingreport.security import Permission, require
+from kopingreport.web.fields import local_input_value
 from kopingreport.web.http import private_image, wants_json
+from kopingreport.web.pagecache import shared_page
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_global(state_label)
@@ -37,11 +41,21 @@ def _render_form(form: ReportForm, status: int = 200, notice: str | None = None
 
 @bp.get("/report")
 def new() -> ResponseReturnValue:
-    """The empty report form."""
-    form = flow.build_form(get_session())
-    form.submission_id.data = str(uuid.uuid4())
-    form.occurred_at.data = utcnow().replace(second=0, microsecond=0)
-    return _render_form(form)
+    """The empty report form (one rendering per language shared by anonymous visitors, with
+    this request's CSRF token, submission id and time filled in)."""
+    session = get_session()
+    now = utcnow().replace(second=0, microsecond=0)
+    values = {"csrf": generate_csrf(), "submission": str(uuid.uuid4()),
+              "occurred": local_input_value(now)}
+
+    def render() -> str:
+        form = flow.build_form(session)
+        form.submission_id.data = values["submission"]
+        form.occurred_at.data = now
+        return str(_render_form(form)[0])
+
+    return shared_page("reports.new", render, values,
+                       version=area_service.area_choices(session))
 
 
 #: One count per client address for the HTML form and the API together.

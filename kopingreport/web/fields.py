@@ -23,6 +23,11 @@ def parse_local_datetime(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def local_input_value(moment: datetime) -> str:
+    """``moment`` as a ``datetime-local`` input shows it (Swedish local time)."""
+    return moment.astimezone(LOCAL_TZ).strftime(LOCAL_INPUT_FORMAT)
+
+
 class LocalDateTimeField(StringField):
     """A ``datetime-local`` input (Swedish local time) that also takes ISO 8601 from the API."""
 
@@ -43,7 +48,7 @@ class LocalDateTimeField(StringField):
     def _value(self) -> str:
         if self.raw_data:
             return str(self.raw_data[0])
-        return self.data.astimezone(LOCAL_TZ).strftime(LOCAL_INPUT_FORMAT) if self.data else ""
+        return local_input_value(self.data) if self.data else ""
 
 
 class OptionalFloatField(StringField):

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from kopingreport.db import get_session
+from kopingreport.web.pagecache import shared_page
 
 bp = Blueprint("pages", __name__)
 
@@ -14,7 +15,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """What this is, the safety box and the big Report button."""
-    return render_template("pages/index.html")
+    return shared_page("pages.index", lambda: render_template("pages/index.html"))
 
 
 @bp.get("/healthz")
