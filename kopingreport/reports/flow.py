@@ -16,7 +16,7 @@ from kopingreport.reports.forms import ReportForm
 from kopingreport.reports.images import PhotoSettings, ProcessedPhoto
 from kopingreport.reports.photostore import PhotoStore
 from kopingreport.reports.services import (SubmitResult, discard_unreferenced, photo_files,
-                                           save_photo_files, submit_report)
+                                           prepare_report, save_photo_files, store_report)
 
 KEPT_MAX_AGE = 24 * 3600
 
@@ -96,10 +96,20 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
         # The files first, outside the write transaction: their fsyncs take a while, and the
         # transaction holds the reference counter (and SQLite's one write lock) until commit.
         save_photo_files(store, data)
-        with sqlite_writer(session):
-            return commit_with_retry(session, lambda: submit_report(
-                session, actor, data, store=store, secret=secret,
-                idempotency_key=idempotency_key, max_age_days=max_age))
+
+        def attempt() -> SubmitResult:
+            prepared = prepare_report(session, actor, data, store=store, secret=secret,
+                                      idempotency_key=idempotency_key, max_age_days=max_age)
+            if isinstance(prepared, SubmitResult):  # a retry of a stored report
+                return prepared
+            # Only the writes and the commit hold SQLite's one writer: every report waits
+            # for it, so whatever can be done before (reads, checks, building) is.
+            with sqlite_writer(session):
+                result = store_report(session, prepared)
+                session.commit()
+            return result
+
+        return commit_with_retry(session, attempt)
     except BaseException:
         # Nothing half-stored: the transaction is rolled back, and the photo files this
         # attempt wrote go too (unless another report uses the same photo).

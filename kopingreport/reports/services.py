@@ -126,10 +126,20 @@ _REPORTS = Report.__table__
 _BY_KEY = sa.select(_REPORTS.c.id).where(_REPORTS.c.idempotency_key == sa.bindparam("key"))
 
 
+@dataclass(frozen=True)
+class PreparedReport:
+    """A new report, checked and built but not yet stored (see ``prepare_report``)."""
+
+    report: Report
+    receipt_token: str
+    #: The INSERT's columns but the reference; None when the ORM stores it (``_insert``).
+    values: dict[str, Any] | None
+
+
 def submit_report(session: Session, actor: Any, data: ReportInput, *, store: PhotoStore,
                   secret: str, idempotency_key: str | None, max_age_days: int = 365
                   ) -> SubmitResult:
-    """Store a report with its photos exactly once.
+    """Store a report with its photos exactly once: ``prepare_report`` then ``store_report``.
 
     A repeated ``idempotency_key`` with the same payload returns the stored report;
     with another payload it raises ``IdempotencyConflict``. Raises ``SubmissionInvalid``
@@ -137,12 +147,25 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     retry writes nothing new); the caller commits, and on failure removes the files this
     attempt added (``photo_files``, ``discard_unreferenced``).
     """
+    prepared = prepare_report(session, actor, data, store=store, secret=secret,
+                              idempotency_key=idempotency_key, max_age_days=max_age_days)
+    if isinstance(prepared, SubmitResult):
+        return prepared
+    return store_report(session, prepared)
+
+
+def prepare_report(session: Session, actor: Any, data: ReportInput, *, store: PhotoStore,
+                   secret: str, idempotency_key: str | None, max_age_days: int = 365
+                   ) -> SubmitResult | PreparedReport:
+    """Everything of a submission that only reads: the stored report for a retry of the same
+    key (a ``SubmitResult``), else the checked, built report. Nothing is written, so this
+    runs before the write transaction (and SQLite's one write lock) begins."""
     payload = data.payload_hash()
     token = new_token(secret, idempotency_key)
     if idempotency_key is not None:
         # Only the id, through a prebuilt statement: most keys are new, so the whole report
         # (with its area) is loaded only for a retry.
-        row = session.execute(_BY_KEY, {"key": idempotency_key}).first()
+        row = session.connection().execute(_BY_KEY, {"key": idempotency_key}).first()
         existing = session.get(Report, row.id) if row is not None else None
         if existing is not None:
             if existing.payload_hash != payload:
@@ -156,12 +179,18 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
     _attach_photos(report, data.photos, store)
     if data.contact_email or data.contact_phone:
         report.contact = ReportContact(email=data.contact_email, phone=data.contact_phone)
-    # Everything above only reads. The write transaction starts here and holds the year's
-    # reference counter (and SQLite's write lock) until the caller commits: keep it short.
-    values = _insert_values(report)
+    return PreparedReport(report, token, _insert_values(report))
+
+
+def store_report(session: Session, prepared: PreparedReport) -> SubmitResult:
+    """Write a prepared report: its reference and its row. The write transaction starts
+    here and holds the year's reference counter (and SQLite's write lock) until the caller
+    commits: nothing else belongs in it. A concurrent report with the same idempotency key
+    makes the INSERT (or the commit) fail; the caller's retry then finds that report."""
+    report = prepared.report
     report.reference = next_reference(session, utcnow().year)
-    _insert(session, report, values)
-    return SubmitResult(report, token, created=True)
+    _insert(session, report, prepared.values)
+    return SubmitResult(report, prepared.receipt_token, created=True)
 
 
 _INSERT = sa.insert(_REPORTS).returning(_REPORTS.c.id)
@@ -206,7 +235,8 @@ def _insert(session: Session, report: Report, values: dict[str, Any] | None) -> 
         session.add(report)
         session.flush()
         return
-    report.id = session.execute(_INSERT, {**values, "reference": report.reference}).scalar_one()
+    report.id = session.connection().execute(
+        _INSERT, {**values, "reference": report.reference}).scalar_one()
     make_transient_to_detached(report)
     session.add(report)
 
