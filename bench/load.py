@@ -399,12 +399,42 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of gunicorn's workers: the live ones, plus those that ended (max_requests)."""
+    def stat(pid: int) -> list[str]:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    fields = stat(master)
+    total = (int(fields[13]) + int(fields[14])) / TICK  # cutime, cstime of reaped workers
+    for line in open(f"/proc/{master}/task/{master}/children").read().split():
+        try:
+            fields = stat(int(line))
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot (from /proc/stat)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
 @dataclass
 class Phase:
     name: str
     tally: Tally
     seconds: float
     generator_cpu: float
+    server_cpu: float
+    machine_busy: float
 
 
 def run_database(name: str, url: str, args: argparse.Namespace, photo: bytes) -> bool:
@@ -426,9 +456,14 @@ def run_database(name: str, url: str, args: argparse.Namespace, photo: bytes) ->
     try:
         for title, seconds, clients in plan:
             tally = Tally(tokens=tokens)
-            cpu_before = cpu_seconds()
+            cpu_before, server_before = cpu_seconds(), server_cpu_seconds(server.pid)
+            busy_before = machine_busy()
             took = asyncio.run(run_phase(port, tally, photo, seconds, clients))
-            phases.append(Phase(title, tally, took, cpu_seconds() - cpu_before))
+            busy_after = machine_busy()
+            phases.append(Phase(title, tally, took, cpu_seconds() - cpu_before,
+                                server_cpu_seconds(server.pid) - server_before,
+                                (busy_after[0] - busy_before[0])
+                                / max(1, busy_after[1] - busy_before[1])))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -439,8 +474,9 @@ def run_database(name: str, url: str, args: argparse.Namespace, photo: bytes) ->
 def print_phase(phase: Phase, baseline: float) -> dict[str, float]:
     """Print one phase; return the accepted (new) reports per second of each kind."""
     tally, seconds = phase.tally, phase.seconds
-    print(f"-- {phase.name}: {seconds:.0f} s (load generator: "
-          f"{phase.generator_cpu / seconds:.0%} of one core)")
+    print(f"-- {phase.name}: {seconds:.0f} s (cores busy {phase.machine_busy:.0%}; app "
+          f"workers {phase.server_cpu / seconds:.2f} cores; load generator "
+          f"{phase.generator_cpu / seconds:.2f})")
     print(f"   {'kind':<10}{'req/s':>9}{'new/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
           "  statuses")
     rates = {}
@@ -453,6 +489,10 @@ def print_phase(phase: Phase, baseline: float) -> dict[str, float]:
         print(f"   {kind:<10}{len(lat) / seconds:>9.1f}{rates[kind]:>8.1f}"
               f"{percentile(lat, .5) * 1000:>9.1f}{percentile(lat, .95) * 1000:>9.1f}"
               f"{tally.errors[kind]:>8}  {statuses}")
+    requests = sum(len(tally.latencies[k]) for k in ("baseline", *KINDS))
+    if requests:
+        print(f"   app worker CPU per request (all kinds): "
+              f"{phase.server_cpu / requests * 1000:.1f} ms")
     if baseline and (rates.get("report") or rates.get("photo")):
         print(f"   new reports/s as a share of the /healthz baseline ({baseline:.0f}/s): "
               + ", ".join(f"{k} {rates[k] / baseline:.0%}" for k in TARGETS if k in rates))

@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -66,7 +66,20 @@ def init_limiter(app: Flask) -> None:
     limiter._header_mapping = {}  # noqa: SLF001
     limiter._in_memory_fallback = []  # noqa: SLF001
     limiter._storage_dead = False  # noqa: SLF001
+    app.after_request(_retry_after_only_when_refused)  # before the limiter's: runs after it
     limiter.init_app(app)
+
+
+#: Answers that tell a client to come back later; Retry-After means nothing on the others.
+_COME_BACK_LATER = {429, 503, 507}
+
+
+def _retry_after_only_when_refused(response: Response) -> Response:
+    """Flask-Limiter puts ``Retry-After`` on every limited response, successes too: a client
+    (or a proxy) that honours it would wait a minute after a report that went through."""
+    if response.status_code not in _COME_BACK_LATER and not 300 <= response.status_code < 400:
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def configured_limit(name: str) -> Callable[[], str]:
