@@ -33,7 +33,8 @@ threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On reload/stop, requests in flight get this long to finish.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Idle keep-alive connections (from the reverse proxy) are closed after this many seconds.
+# Idle keep-alive connections are closed after this many seconds. (nginx in
+# docs/deployment.md opens a connection per request, so that a free worker takes each one.)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Request line and header limits: our URLs are short; a flood of headers is refused early.

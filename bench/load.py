@@ -31,8 +31,12 @@ duplicated, on SQLite and on PostgreSQL. Exit status 1 when a target is missed.
 Every request comes from its own simulated client address (``X-Forwarded-For`` from a random
 10.x.y.z, with ``KOPINGREPORT_TRUSTED_PROXIES=1``), as thousands of phones would, so per-client
 rate limits apply as configured but do not throttle the benchmark; ``--limits-off`` switches
-rate limiting off altogether (``KOPINGREPORT_RATELIMIT_ENABLED=false``). The load generator
-shares the machine's cores with the server: its own CPU time is printed too.
+rate limiting off altogether (``KOPINGREPORT_RATELIMIT_ENABLED=false``). Each request opens
+its own connection, as nginx does towards gunicorn in docs/deployment.md (``--keep-alive``
+keeps one connection per client: the workers that accepted them first then do most of the
+work). The load generator shares the machine's cores with the server: each phase prints
+how busy the cores were, the CPU the app's workers used (per request too) and the load
+generator's own.
 """
 
 from __future__ import annotations
@@ -201,16 +205,21 @@ class Tally:
 
 
 class Load:
-    def __init__(self, port: int, tally: Tally, photo: bytes, deadline: float) -> None:
+    def __init__(self, port: int, tally: Tally, photo: bytes, deadline: float,
+                 keep_alive: bool = False) -> None:
         self.port, self.tally, self.photo, self.deadline = port, tally, photo, deadline
+        self.keep_alive = keep_alive
         self.rng = random.Random(1)
         self.photo_count = 0
         self.origin = f"http://127.0.0.1:{port}"
 
     def headers(self) -> dict[str, str]:
         r = self.rng.randrange
-        return {"X-Forwarded-For": f"10.{r(256)}.{r(256)}.{r(1, 255)}",
-                "Accept-Language": "sv", "Accept": "application/json"}
+        headers = {"X-Forwarded-For": f"10.{r(256)}.{r(256)}.{r(1, 255)}",
+                   "Accept-Language": "sv", "Accept": "application/json"}
+        if not self.keep_alive:
+            headers["Connection"] = "close"
+        return headers
 
     async def timed(self, conn: Connection, kind: str, method: str, path: str,
                     headers: dict[str, str], body: bytes = b""
@@ -291,9 +300,9 @@ class Load:
 
 
 async def run_phase(port: int, tally: Tally, photo: bytes, seconds: float,
-                    clients: dict[str, int]) -> float:
+                    clients: dict[str, int], keep_alive: bool = False) -> float:
     start = time.perf_counter()
-    load = Load(port, tally, photo, start + seconds)
+    load = Load(port, tally, photo, start + seconds, keep_alive)
     await asyncio.gather(*[load.client(kind) for kind, n in clients.items() for _ in range(n)])
     return time.perf_counter() - start
 
@@ -458,7 +467,8 @@ def run_database(name: str, url: str, args: argparse.Namespace, photo: bytes) ->
             tally = Tally(tokens=tokens)
             cpu_before, server_before = cpu_seconds(), server_cpu_seconds(server.pid)
             busy_before = machine_busy()
-            took = asyncio.run(run_phase(port, tally, photo, seconds, clients))
+            took = asyncio.run(run_phase(port, tally, photo, seconds, clients,
+                                         args.keep_alive))
             busy_after = machine_busy()
             phases.append(Phase(title, tally, took, cpu_seconds() - cpu_before,
                                 server_cpu_seconds(server.pid) - server_before,
@@ -552,10 +562,14 @@ def main() -> int:
     parser.add_argument("--photo-clients", type=int, default=4)
     parser.add_argument("--read-clients", type=int, default=4)
     parser.add_argument("--limits-off", action="store_true")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="keep each client's connection open (default: one connection per "
+                        "request, as nginx without upstream keep-alive and as many phones)")
     args = parser.parse_args()
     photo = make_photo()
     print(f"photo: 1600×1200 JPEG, {len(photo) / 1024:.0f} KB; clients: {args.report_clients} "
-          f"report, {args.photo_clients} photo, {args.read_clients} read (keep-alive); "
+          f"report, {args.photo_clients} photo, {args.read_clients} read ("
+          f"{'keep-alive' if args.keep_alive else 'a connection per request'}); "
           f"cores: {os.cpu_count()}")
     print("rate limits: " + ("off (KOPINGREPORT_RATELIMIT_ENABLED=false)" if args.limits_off
                              else "as configured; every request from its own simulated client "
