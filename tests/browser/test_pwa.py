@@ -187,7 +187,7 @@ def test_outside_the_municipality_asks_for_confirmation(make_page: Any,
 # --- 2. offline: outbox, app shell, delivery once ----------------------------------------------
 
 def test_offline_report_waits_survives_reload_and_is_delivered_once(
-        page: Any, live_database: str, screenshots: Path) -> None:
+        page: Any, live_database: str, screenshots: Path, api_uploads: UploadRecorder) -> None:
     marker = uuid.uuid4().hex[:10]
     context = page.context
     page.goto("/report")
@@ -228,6 +228,11 @@ def test_offline_report_waits_survives_reload_and_is_delivered_once(
     assert receipt_reference(page) == rows[0][0]
     assert page.locator("#outbox-note").is_hidden()
     assert len(stored(live_database, marker)) == 1
+    # Without photos the outbox sends the fields URL-encoded (cheaper for the server).
+    upload = next(u for u in api_uploads.uploads if marker.encode() in u["body"])
+    assert upload["headers"]["CONTENT_TYPE"].startswith("application/x-www-form-urlencoded")
+    form, _files = parse_upload(upload)
+    assert form["description"] == f"Mörk gångtunnel, lampan trasig {marker}"
 
 
 def test_outbox_survives_browser_restart_and_can_be_edited_or_deleted(
