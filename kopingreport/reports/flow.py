@@ -109,6 +109,7 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
                 session.commit()
             return result
 
+        # commit_with_retry's own commit then finds nothing left; what it adds is the retry.
         return commit_with_retry(session, attempt)
     except BaseException:
         # Nothing half-stored: the transaction is rolled back, and the photo files this

@@ -24,7 +24,7 @@ _BUMP = (sa.update(_COUNTERS).where(_COUNTERS.c.year == sa.bindparam("counter_ye
 
 def next_reference(session: Session, year: int) -> str:
     """Hand out the next public reference of ``year``; safe under concurrent submissions."""
-    number = session.connection().execute(_BUMP, {"counter_year": year}).scalar()
+    number = session.execute(_BUMP, {"counter_year": year}).scalar()
     if number is None:  # the first report of the year: create its counter, then bump it
         insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
                   else sqlite.insert)

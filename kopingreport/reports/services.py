@@ -165,7 +165,7 @@ def prepare_report(session: Session, actor: Any, data: ReportInput, *, store: Ph
     if idempotency_key is not None:
         # Only the id, through a prebuilt statement: most keys are new, so the whole report
         # (with its area) is loaded only for a retry.
-        row = session.connection().execute(_BY_KEY, {"key": idempotency_key}).first()
+        row = session.execute(_BY_KEY, {"key": idempotency_key}).first()
         existing = session.get(Report, row.id) if row is not None else None
         if existing is not None:
             if existing.payload_hash != payload:
@@ -235,8 +235,7 @@ def _insert(session: Session, report: Report, values: dict[str, Any] | None) -> 
         session.add(report)
         session.flush()
         return
-    report.id = session.connection().execute(
-        _INSERT, {**values, "reference": report.reference}).scalar_one()
+    report.id = session.execute(_INSERT, {**values, "reference": report.reference}).scalar_one()
     make_transient_to_detached(report)
     session.add(report)
 

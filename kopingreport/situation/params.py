@@ -9,7 +9,7 @@ code (or text made to look like SQL) is named back to the coordinator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import LazyString
@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from kopingreport.i18n import _l
 from kopingreport.reports import categories
 from kopingreport.reports.states import ReporterKind
-from kopingreport.situation.queries import Filters
+from kopingreport.situation.queries import Filters, local_midnight
 from kopingreport.web.fields import LOCAL_TZ
 
 #: The default dashboard period, in days.
@@ -29,11 +29,6 @@ MAX_DASHBOARD_DAYS = 3 * 366
 MAX_DOCUMENT_DAYS = 10 * 366
 EARLIEST = date(2000, 1, 1)
 MAX_CHOICES = 50
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of a Swedish calendar day, in UTC."""
-    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
 
 
 def today() -> date:

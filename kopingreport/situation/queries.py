@@ -90,12 +90,13 @@ def period_signature(session: Session, f: Filters) -> tuple[int, Any]:
     return int(count), changed
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of a Swedish calendar day, in UTC."""
+    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
+
+
 #: Days per signature statement (SQLite allows 500 terms in a compound SELECT).
 DAYS_PER_STATEMENT = 100
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
 
 
 def day_signatures(session: Session, f: Filters) -> dict[date, tuple[int, Any]]:
@@ -104,7 +105,7 @@ def day_signatures(session: Session, f: Filters) -> dict[date, tuple[int, Any]]:
     One statement (per ``DAYS_PER_STATEMENT`` days): a count over each day's ``created_at``
     range, joined by UNION ALL, so each day is a range of the index, never sorted."""
     days, day = [], f.start.astimezone(LOCAL_TZ).date()
-    while _local_midnight(day) < f.end:
+    while local_midnight(day) < f.end:
         days.append(day)
         day += timedelta(days=1)
     found: dict[date, tuple[int, Any]] = {}
@@ -112,8 +113,8 @@ def day_signatures(session: Session, f: Filters) -> dict[date, tuple[int, Any]]:
         part = days[chunk:chunk + DAYS_PER_STATEMENT]
         params: dict[str, datetime] = {}
         for i, d in enumerate(part):
-            params[f"s{i}"] = max(f.start, _local_midnight(d))
-            params[f"e{i}"] = min(f.end, _local_midnight(d + timedelta(days=1)))
+            params[f"s{i}"] = max(f.start, local_midnight(d))
+            params[f"e{i}"] = min(f.end, local_midnight(d + timedelta(days=1)))
         for index, count, changed in session.execute(_day_signature_query(len(part)), params):
             if count:
                 found[part[index]] = (int(count), changed)
