@@ -9,7 +9,9 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from contextlib import contextmanager
+from functools import partial
 from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -75,16 +77,45 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, ping_after_idle: float = 10) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys. Bound
-    parameters (what people typed) never appear in error messages or logs."""
+    parameters (what people typed) never appear in error messages or logs. On a database
+    server, a pooled connection idle for more than ``ping_after_idle`` seconds is pinged
+    before use (see ``_ping_if_idle``)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 5},
                                   hide_parameters=True)
         sa.event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                            hide_parameters=True)
+    engine = sa.create_engine(url, echo=echo, pool_size=5, max_overflow=5,
+                              hide_parameters=True)
+    sa.event.listen(engine, "checkin", _note_checkin)
+    sa.event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect, ping_after_idle))
+    return engine
+
+
+_IDLE_SINCE = "kopingreport_idle_since"
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dialect: sa.Dialect, after: float, dbapi_connection: Any, record: Any,
+                  _proxy: Any) -> None:
+    """Before a pooled connection is used: if it lay idle longer than ``after`` seconds (the
+    server may have restarted or a firewall dropped it meanwhile), ping it; a dead one is
+    replaced by a new connection. ``pool_pre_ping`` would ping on every use — under load,
+    a round trip per request for connections used a moment ago. A connection that died
+    while busy makes its request fail (503, the client retries) and the pool drops every
+    connection that was made before."""
+    since = record.info.get(_IDLE_SINCE)
+    if since is None or time.monotonic() - since <= after:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as err:
+        raise sa.exc.DisconnectionError("a pooled connection was dead") from err
 
 
 def init_app(app: Flask) -> None:
@@ -94,7 +125,8 @@ def init_app(app: Flask) -> None:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, app.config["SQLALCHEMY_ECHO"])
+    engine = make_engine(url, app.config["SQLALCHEMY_ECHO"],
+                         app.config["DATABASE_PING_AFTER_IDLE"])
     app.extensions["kopingreport.db"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 

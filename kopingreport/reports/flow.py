@@ -15,8 +15,9 @@ from kopingreport.reports import areas as area_service
 from kopingreport.reports.forms import ReportForm
 from kopingreport.reports.images import PhotoSettings, ProcessedPhoto
 from kopingreport.reports.photostore import PhotoStore
-from kopingreport.reports.services import (SubmitResult, discard_unreferenced, photo_files,
-                                           prepare_report, save_photo_files, store_report)
+from kopingreport.reports.services import (SubmitResult, begin_submission,
+                                           discard_unreferenced, photo_files, prepare_report,
+                                           save_photo_files, store_report)
 
 KEPT_MAX_AGE = 24 * 3600
 
@@ -98,6 +99,7 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
         save_photo_files(store, data)
 
         def attempt() -> SubmitResult:
+            begin_submission(session, data)
             prepared = prepare_report(session, actor, data, store=store, secret=secret,
                                       idempotency_key=idempotency_key, max_age_days=max_age)
             if isinstance(prepared, SubmitResult):  # a retry of a stored report

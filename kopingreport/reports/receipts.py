@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,12 +28,36 @@ def next_reference(session: Session, year: int) -> str:
     """Hand out the next public reference of ``year``; safe under concurrent submissions."""
     number = session.execute(_BUMP, {"counter_year": year}).scalar()
     if number is None:  # the first report of the year: create its counter, then bump it
-        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-                  else sqlite.insert)
-        session.execute(insert(_COUNTERS).values(year=year, last_number=0)
-                        .on_conflict_do_nothing())
+        ensure_counter(session, year)
         number = session.execute(_BUMP, {"counter_year": year}).scalar_one()
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def numbered_insert(table: sa.Table, columns: Sequence[sa.Column[Any]]) -> sa.Insert:
+    """PostgreSQL: one statement that takes the year's next number (``counter_year``) and
+    INSERTs a row of ``table`` with ``columns`` (bound by their keys) and the reference
+    made from it, returning ``id`` and ``reference``. Run alone outside a transaction, it
+    commits itself, and the counter row stays locked only while the server runs and commits
+    it: no round trip to the app (and its busy processor) in between. The first statement of
+    a year finds no counter and inserts nothing (no row back): ``ensure_counter``, then
+    again. Numbers stay gapless: a failed INSERT undoes its bump too."""
+    bumped = _BUMP.cte("bumped")
+    number = sa.cast(bumped.c.last_number, sa.Text)
+    reference = (sa.literal(f"{REFERENCE_PREFIX}-", sa.Text)
+                 + sa.cast(sa.bindparam("counter_year", type_=sa.Integer), sa.Text) + "-"
+                 + sa.func.lpad(number, sa.func.greatest(5, sa.func.length(number)), "0"))
+    rows = sa.select(*[sa.bindparam(c.key, type_=c.type) for c in columns],
+                     reference).select_from(bumped)
+    return (sa.insert(table).from_select([*[c.key for c in columns], "reference"], rows,
+                                         include_defaults=False)
+            .add_cte(bumped).returning(table.c.id, table.c.reference))
+
+
+def ensure_counter(session: Session, year: int) -> None:
+    """Create the counter of ``year`` unless it exists (a concurrent request may too)."""
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)
+    session.execute(insert(_COUNTERS).values(year=year, last_number=0).on_conflict_do_nothing())
 
 
 def new_token(secret: str, idempotency_key: str | None) -> str:

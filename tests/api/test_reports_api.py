@@ -94,6 +94,33 @@ def test_concurrent_requests_with_one_key_create_one_report(app: Flask, db_sessi
         thread.join()
     assert results == [201] * 4
     assert reports(db_session) == 1
+    # The INSERTs that lost the race used up no reference number.
+    first = db_session.scalar(sa.select(Report.reference))
+    following = post(app.test_client(), key=str(uuid.uuid4())).get_json()["reference"]
+    assert number(following) == number(first) + 1
+
+
+def number(reference: str) -> int:
+    return int(reference.rsplit("-", 1)[1])
+
+
+def test_concurrent_reports_get_distinct_consecutive_references(app: Flask, db_session
+                                                                ) -> None:
+    barrier, references = threading.Barrier(8), []
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        references.append(post(client, key=str(uuid.uuid4())).get_json()["reference"])
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    numbers = sorted(number(r) for r in references)
+    assert numbers == list(range(numbers[0], numbers[0] + 8)) and numbers[0] == 1
+    assert reports(db_session) == 8
 
 
 def test_foreign_origin_is_refused(client: FlaskClient, db_session) -> None:
@@ -141,4 +168,4 @@ def test_bad_idempotency_key_and_json_body(client: FlaskClient) -> None:
 def test_reference_numbers_count_up(client: FlaskClient) -> None:
     first = post(client, key=str(uuid.uuid4())).get_json()["reference"]
     second = post(client, key=str(uuid.uuid4())).get_json()["reference"]
-    assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+    assert number(second) == number(first) + 1
