@@ -36,10 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.walks import action_views, admin as walks_admin, views as walks_views
     from kopingreport.web import assets, compress, errors, forms, http, pages, pwa
     from kopingreport.web import logging as request_logging
+    from kopingreport.web.app import KopingreportFlask
 
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "KOPINGREPORT_INSTANCE_PATH") or ROOT / "instance"
-    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static",
+    app = KopingreportFlask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static",
                 instance_path=str(instance))
     settings.load(app, config)
     proxies = int(app.config["TRUSTED_PROXIES"])

@@ -150,8 +150,7 @@ def get_session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
-        session.close()
+        session.close()  # rolls back whatever was not committed
 
 
 _writer_locks: dict[tuple[str, int], tuple[threading.Lock, int]] = {}
