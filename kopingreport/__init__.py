@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kopingreport.nightwalks.backoffice import bp as nightwalks_admin_bp
     from kopingreport.nightwalks.views import bp as nightwalks_bp
     from kopingreport.api.views import bp as api_bp
-    from kopingreport.extensions import babel, csrf, init_limiter, login_manager
+    from kopingreport.extensions import babel, csrf, limiter, login_manager
     from kopingreport.open311 import admin as open311_admin, views as open311_views
     from kopingreport.privacy import rights as privacy_rights, views as privacy_views
     from kopingreport.reports.views import bp as reports_bp
@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    init_limiter(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(ROOT / "translations"))
     i18n.init_app(app)

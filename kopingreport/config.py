@@ -84,7 +84,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # is set, so that every worker and node shares them. A meeting with many phones on
         # one Wi-Fi shares one address: the limits leave room for that. Redis down: each
         # worker counts in memory instead of refusing reports.
-        "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "kopingreport",
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

@@ -59,8 +59,7 @@ def new() -> ResponseReturnValue:
 
 
 #: One count per client address for the HTML form and the API together.
-REPORT_LIMIT = limiter.shared_limit(configured_limit("LIMIT_REPORTS"), scope="reports",
-                                    override_defaults=False)
+REPORT_LIMIT = limiter.shared_limit(configured_limit("LIMIT_REPORTS"), scope="reports")
 
 
 @bp.post("/report")

@@ -80,7 +80,7 @@ def test_report_limit_counts_the_form_and_the_api_together_in_redis(
     assert _api_post(client, address="192.0.2.7").status_code == 201
 
 
-def test_429_page_is_translated(app_config: dict) -> None:
+def test_429_page_is_translated(app: Flask, app_config: dict) -> None:
     limited = _limited_app(app_config, LIMIT_REPORTS="1 per minute")
     assert _api_post(limited.test_client()).status_code == 201
     pages = {}
@@ -102,6 +102,50 @@ def test_the_api_as_a_whole_is_limited(app: Flask, app_config: dict) -> None:
     assert client.get("/api/v1/areas").get_json()["errors"]
     # Reports count against LIMIT_REPORTS only (one counter less per report).
     assert _api_post(client).status_code == 201
+
+
+def test_only_limited_views_count_and_nothing_reads_the_counter_back(
+        app: Flask, app_config: dict, redis_prefix: str) -> None:
+    limited = _limited_app(app_config, redis_prefix, LIMIT_REPORTS="5 per minute")
+    client = limited.test_client()
+    store = redis.Redis.from_url(REDIS_URL)
+    for path in ("/", "/report", "/healthz", "/privacy"):
+        assert client.get(path).status_code == 200
+    assert store.keys(f"*{redis_prefix}*") == []  # no counter for pages without a limit
+    answer = _api_post(client)
+    assert answer.status_code == 201
+    # One counter per limit of the report budget, and no X-RateLimit-* or Retry-After on a
+    # success (a phone must not wait after a report that went through).
+    assert [k.decode().split("/")[-3:] for k in store.keys(f"*{redis_prefix}*")] == [
+        ["5", "1", "minute"]]
+    assert not [h for h in answer.headers.keys() if h.lower().startswith(("x-ratelimit",
+                                                                           "retry-after"))]
+
+
+def test_redis_is_tried_again_after_a_failure(app: Flask, app_config: dict, redis_prefix: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from kopingreport.web import ratelimit
+
+    limited = _limited_app(app_config, redis_prefix, LIMIT_REPORTS="2 per minute")
+    client = limited.test_client()
+    state = limited.extensions["kopingreport.ratelimit"]
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock["now"])
+    storage = state.strategy.storage
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise redis.ConnectionError("Redis is restarting")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(storage, "incr", refuse)
+        assert _api_post(client).status_code == 201  # counted in memory meanwhile
+    store = redis.Redis.from_url(REDIS_URL)
+    assert _api_post(client).status_code == 201  # still in memory: Redis left alone a while
+    assert store.keys(f"*{redis_prefix}*") == []
+    assert _api_post(client).status_code == 429  # the memory count holds meanwhile
+    clock["now"] += ratelimit.RECHECK_SECONDS + 1
+    assert _api_post(client).status_code == 201  # Redis again, and its own count
+    assert store.keys(f"*{redis_prefix}*reports*")
 
 
 def test_login_is_limited_per_address_in_redis(app_config: dict, redis_prefix: str) -> None:
@@ -157,7 +201,7 @@ def test_survey_answers_are_limited_in_redis(app: Flask, app_config: dict,
     assert api.status_code == 429 and api.headers["Retry-After"]
 
 
-def test_reports_are_accepted_when_redis_is_down(app_config: dict) -> None:
+def test_reports_are_accepted_when_redis_is_down(app: Flask, app_config: dict) -> None:
     dead = "redis://127.0.0.1:1/0"
     client = create_app({**app_config, "REDIS_URL": dead, "RATELIMIT_STORAGE_URI": dead,
                          "LIMIT_REPORTS": "2 per minute"}).test_client()
@@ -192,7 +236,7 @@ def _wait(port: int, process: subprocess.Popen) -> None:
 
 
 @pytest.mark.parametrize("storage", ["redis", "memory"])
-def test_two_app_instances_share_the_count(database_url: str, tmp_path: Path,
+def test_two_app_instances_share_the_count(app: Flask, database_url: str, tmp_path: Path,
                                            redis_prefix: str, storage: str) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("the shared count is Redis's business; one database kind is enough")
@@ -226,11 +270,11 @@ def test_two_app_instances_share_the_count(database_url: str, tmp_path: Path,
 def test_memory_counts_are_swept_without_a_thread_per_hit(monkeypatch) -> None:
     import threading
 
-    from kopingreport.extensions import SweptMemoryStorage
+    from kopingreport.web.ratelimit import SweptMemoryStorage
 
     clock = {"wall": 1_000_000.0, "mono": 500.0}
     monkeypatch.setattr("limits.storage.memory.time.time", lambda: clock["wall"])
-    monkeypatch.setattr("kopingreport.extensions.time.monotonic", lambda: clock["mono"])
+    monkeypatch.setattr("kopingreport.web.ratelimit.time.monotonic", lambda: clock["mono"])
     storage = SweptMemoryStorage()
     threads = threading.active_count()
     for n in range(2000):  # two thousand phones, one report each
