@@ -33,15 +33,19 @@ def next_reference(session: Session, year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 
 
-def numbered_insert(table: sa.Table, columns: Sequence[sa.Column[Any]]) -> sa.Insert:
+def numbered_insert(table: sa.Table, columns: Sequence[sa.Column[Any]],
+                    unique: sa.Column[Any]) -> sa.Insert:
     """PostgreSQL: one statement that takes the year's next number (``counter_year``) and
     INSERTs a row of ``table`` with ``columns`` (bound by their keys) and the reference
-    made from it, returning ``id`` and ``reference``. Run alone outside a transaction, it
-    commits itself, and the counter row stays locked only while the server runs and commits
-    it: no round trip to the app (and its busy processor) in between. The first statement of
-    a year finds no counter and inserts nothing (no row back): ``ensure_counter``, then
-    again. Numbers stay gapless: a failed INSERT undoes its bump too."""
-    bumped = _BUMP.cte("bumped")
+    made from it, returning ``id`` and ``reference`` — unless a row with the same value in
+    ``unique`` (the idempotency key) is stored already: then nothing happens and no row
+    comes back. Run alone outside a transaction, it commits itself, and the counter row
+    stays locked only while the server runs and commits it: no round trip to the app (and
+    its busy processor) in between. The first statement of a year finds no counter and
+    inserts nothing either: ``ensure_counter``, then again. Numbers stay gapless: a failed
+    INSERT (two retries of one report at once) undoes its bump too."""
+    not_stored = ~sa.exists().where(unique == sa.bindparam(unique.key, type_=unique.type))
+    bumped = _BUMP.where(not_stored).cte("bumped")
     number = sa.cast(bumped.c.last_number, sa.Text)
     reference = (sa.literal(f"{REFERENCE_PREFIX}-", sa.Text)
                  + sa.cast(sa.bindparam("counter_year", type_=sa.Integer), sa.Text) + "-"

@@ -156,24 +156,31 @@ def submit_report(session: Session, actor: Any, data: ReportInput, *, store: Pho
 
 
 def prepare_report(session: Session, actor: Any, data: ReportInput, *, store: PhotoStore,
-                   secret: str, idempotency_key: str | None, max_age_days: int = 365
-                   ) -> SubmitResult | PreparedReport:
+                   secret: str, idempotency_key: str | None, max_age_days: int = 365,
+                   look_up_key: bool = True) -> SubmitResult | PreparedReport:
     """Everything of a submission that only reads: the stored report for a retry of the same
     key (a ``SubmitResult``), else the checked, built report. Nothing is written, so this
-    runs before the write transaction (and SQLite's one write lock) begins."""
+    runs before the write transaction (and SQLite's one write lock) begins.
+
+    ``look_up_key=False`` (see ``begin_submission``) leaves the look-up of the key to the
+    INSERT, which stores nothing when the key is taken (``store_report`` then answers with
+    the stored report); a retry that no longer passes the checks is looked up here."""
     payload = data.payload_hash()
     token = new_token(secret, idempotency_key)
-    if idempotency_key is not None:
-        # Only the id, through a prebuilt statement: most keys are new, so the whole report
-        # (with its area) is loaded only for a retry.
-        row = session.execute(_BY_KEY, {"key": idempotency_key}).first()
-        existing = session.get(Report, row.id) if row is not None else None
-        if existing is not None:
-            if existing.payload_hash != payload:
-                raise IdempotencyConflict(existing)
-            return SubmitResult(existing, token, created=False)
-    _check_time(data, max_age_days)
-    area, outside = _locate(session, data)
+    if idempotency_key is not None and look_up_key:
+        stored = _stored_before(session, idempotency_key, payload, token)
+        if stored is not None:
+            return stored
+    try:
+        _check_time(data, max_age_days)
+        area, outside = _locate(session, data)
+    except SubmissionInvalid:
+        # E.g. its area was closed since: a report accepted then still gets its receipt.
+        stored = (None if look_up_key or idempotency_key is None
+                  else _stored_before(session, idempotency_key, payload, token))
+        if stored is None:
+            raise
+        return stored
     report = _build_report(data, area, outside, payload, idempotency_key, token)
     _attribute(report, actor)
     report.nightwalk_id = walk_for_report(session, actor, data.nightwalk_id, report.occurred_at)
@@ -183,37 +190,62 @@ def prepare_report(session: Session, actor: Any, data: ReportInput, *, store: Ph
     return PreparedReport(report, token, _insert_values(report) if _one_row(data) else None)
 
 
+def _stored_before(session: Session, key: str, payload: str, token: str
+                   ) -> SubmitResult | None:
+    """The report stored earlier with idempotency key ``key``, or None when there is none.
+    ``IdempotencyConflict`` when that report is another one (another payload)."""
+    # Only the id, through a prebuilt statement: most keys are new, so the whole report
+    # (with its area) is loaded only for a retry.
+    row = session.execute(_BY_KEY, {"key": key}).first()
+    existing = session.get(Report, row.id) if row is not None else None
+    if existing is None:
+        return None
+    if existing.payload_hash != payload:
+        raise IdempotencyConflict(existing)
+    return SubmitResult(existing, token, created=False)
+
+
 def store_report(session: Session, prepared: PreparedReport) -> SubmitResult:
     """Write a prepared report: its reference and its row. The write transaction starts
     here and holds the year's reference counter (and SQLite's write lock) until the caller
     commits: nothing else belongs in it (in autocommit, see ``begin_submission``, the one
     statement is the transaction). A concurrent report with the same idempotency key makes
     the INSERT (or the commit) fail; the caller's retry then finds that report."""
-    _insert(session, prepared.report, prepared.values, utcnow().year)
-    return SubmitResult(prepared.report, prepared.receipt_token, created=True)
+    report = prepared.report
+    if not _insert(session, report, prepared.values, utcnow().year):
+        stored = _stored_before(session, str(report.idempotency_key), report.payload_hash,
+                                prepared.receipt_token)
+        if stored is None:  # the INSERT saw the key, so it was there a moment ago
+            raise RuntimeError("a stored report's idempotency key vanished")
+        return stored
+    return SubmitResult(report, prepared.receipt_token, created=True)
 
 
-def begin_submission(session: Session, data: ReportInput) -> None:
-    """Start a session's work on a submission (before ``prepare_report``).
+def begin_submission(session: Session, data: ReportInput) -> bool:
+    """Start a session's work on a submission (before ``prepare_report``); whether the look-up
+    of the idempotency key can be left to the INSERT (``prepare_report(look_up_key=...)``).
 
     On PostgreSQL a report that is one row needs no transaction: its reads need none, and
-    its INSERT takes the reference and commits in one statement (``numbered_insert``). So
-    its connection runs in autocommit, which saves the BEGIN and COMMIT round trips and
-    keeps the year's counter locked only while the server stores the row (in a transaction
-    the lock lasted until the app, busy with other requests, got round to the COMMIT: that
-    capped reports at ~190/s on two cores). Photos or contact details (more rows), another
-    database, or a session already in a transaction: a transaction as usual.
+    its INSERT takes the reference, checks the key and commits in one statement
+    (``numbered_insert``). So its connection runs in autocommit, which saves the BEGIN and
+    COMMIT round trips (and the key look-up saves one more) and keeps the year's counter
+    locked only while the server stores the row (in a transaction the lock lasted until the
+    app, busy with other requests, got round to the COMMIT: that capped reports at ~190/s on
+    two cores). Photos or contact details (more rows), another database, or a session
+    already in a transaction: a transaction as usual.
     """
-    if (_one_row(data) and session.get_bind().dialect.name == "postgresql"
-            and not session.in_transaction()):
+    if not (_one_row(data) and session.get_bind().dialect.name == "postgresql"):
+        return False
+    if not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
 
 
 _INSERT = sa.insert(_REPORTS).returning(_REPORTS.c.id)
 _COLUMNS = tuple((prop.key, prop.columns[0]) for prop in sa.inspect(Report).column_attrs
                  if prop.key != "id")
 _NUMBERED_INSERT = numbered_insert(_REPORTS, [column for key, column in _COLUMNS
-                                              if key != "reference"])
+                                              if key != "reference"], _REPORTS.c.idempotency_key)
 #: The short way knows plain Python defaults only; any other default leaves it to the ORM.
 _PLAIN_DEFAULTS = all(column.server_default is None and (
     column.default is None or column.default.is_scalar or column.default.is_callable)
@@ -252,22 +284,28 @@ def _insert_values(report: Report) -> dict[str, Any]:
 
 
 def _insert(session: Session, report: Report, values: dict[str, Any] | None,
-            year: int) -> None:
+            year: int) -> bool:
     """Give a new report the year's next reference and store it. One row (``values``, most
     reports): one prebuilt INSERT … RETURNING, and the object joins the session as loaded,
     a fraction of a unit-of-work flush; on PostgreSQL the same statement takes the
-    reference. The same columns and defaults are written either way."""
+    reference, and stores nothing (False) when the idempotency key is taken. The same
+    columns and defaults are written either way."""
     if values is None:
         report.reference = next_reference(session, year)
         session.add(report)
         session.flush()
-        return
+        return True
     if session.get_bind().dialect.name == "postgresql":
         params = {**values, "counter_year": year}
         row = session.execute(_NUMBERED_INSERT, params).first()
-        if row is None:  # the year's first report: no counter to take a number from yet
+        if row is None:  # the key is taken, or the year's first report (no counter yet)
+            if report.idempotency_key is not None and session.execute(
+                    _BY_KEY, {"key": report.idempotency_key}).first() is not None:
+                return False
             ensure_counter(session, year)
-            row = session.execute(_NUMBERED_INSERT, params).one()
+            row = session.execute(_NUMBERED_INSERT, params).first()
+            if row is None:  # the same key, stored a moment ago by a concurrent request
+                return False
         report.id, report.reference = row
     else:
         report.reference = next_reference(session, year)
@@ -275,6 +313,7 @@ def _insert(session: Session, report: Report, values: dict[str, Any] | None,
                                     ).scalar_one()
     make_transient_to_detached(report)
     session.add(report)
+    return True
 
 
 def photo_files(data: ReportInput) -> list[str]:
