@@ -99,10 +99,11 @@ def submit(session: Session, form: ReportForm, idempotency_key: str | None) -> S
         save_photo_files(store, data)
 
         def attempt() -> SubmitResult:
-            key_in_insert = begin_submission(session, data)
+            begin_submission(session, data)
+            # The key is looked up by the write itself: most are new.
             prepared = prepare_report(session, actor, data, store=store, secret=secret,
                                       idempotency_key=idempotency_key, max_age_days=max_age,
-                                      look_up_key=not key_in_insert)
+                                      look_up_key=False)
             if isinstance(prepared, SubmitResult):  # a retry of a stored report
                 return prepared
             # Only the writes and the commit hold SQLite's one writer: every report waits

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,13 +25,31 @@ _BUMP = (sa.update(_COUNTERS).where(_COUNTERS.c.year == sa.bindparam("counter_ye
          .values(last_number=_COUNTERS.c.last_number + 1).returning(_COUNTERS.c.last_number))
 
 
-def next_reference(session: Session, year: int) -> str:
-    """Hand out the next public reference of ``year``; safe under concurrent submissions."""
-    number = session.execute(_BUMP, {"counter_year": year}).scalar()
-    if number is None:  # the first report of the year: create its counter, then bump it
+def next_reference(session: Session, year: int,
+                   unless: tuple[sa.Column[Any], Any] | None = None) -> str | None:
+    """Hand out the next public reference of ``year``; safe under concurrent submissions.
+    With ``unless=(column, value)``: no number, and None, when a row with that value is
+    stored already (the idempotency key of a retry)."""
+    params: dict[str, Any] = {"counter_year": year}
+    bump = _BUMP
+    if unless is not None:
+        bump = _bump_unless_stored(unless[0])
+        params[unless[0].key] = unless[1]
+    number = session.execute(bump, params).scalar()
+    if number is None:  # the value is stored, or the year's first report (no counter yet)
+        if unless is not None and session.execute(
+                sa.select(sa.literal(1)).where(unless[0] == unless[1])).first() is not None:
+            return None
         ensure_counter(session, year)
-        number = session.execute(_BUMP, {"counter_year": year}).scalar_one()
+        number = session.execute(bump, params).scalar_one()
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+@lru_cache(maxsize=8)
+def _bump_unless_stored(unique: sa.Column[Any]) -> sa.Update:
+    """The counter's bump, unless a row with ``unique`` = its bound value exists."""
+    return _BUMP.where(~sa.exists().where(
+        unique == sa.bindparam(unique.key, type_=unique.type)))
 
 
 def numbered_insert(table: sa.Table, columns: Sequence[sa.Column[Any]],
@@ -44,8 +63,7 @@ def numbered_insert(table: sa.Table, columns: Sequence[sa.Column[Any]],
     its busy processor) in between. The first statement of a year finds no counter and
     inserts nothing either: ``ensure_counter``, then again. Numbers stay gapless: a failed
     INSERT (two retries of one report at once) undoes its bump too."""
-    not_stored = ~sa.exists().where(unique == sa.bindparam(unique.key, type_=unique.type))
-    bumped = _BUMP.where(not_stored).cte("bumped")
+    bumped = _bump_unless_stored(unique).cte("bumped")
     number = sa.cast(bumped.c.last_number, sa.Text)
     reference = (sa.literal(f"{REFERENCE_PREFIX}-", sa.Text)
                  + sa.cast(sa.bindparam("counter_year", type_=sa.Integer), sa.Text) + "-"

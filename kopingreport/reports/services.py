@@ -162,9 +162,10 @@ def prepare_report(session: Session, actor: Any, data: ReportInput, *, store: Ph
     key (a ``SubmitResult``), else the checked, built report. Nothing is written, so this
     runs before the write transaction (and SQLite's one write lock) begins.
 
-    ``look_up_key=False`` (see ``begin_submission``) leaves the look-up of the key to the
-    INSERT, which stores nothing when the key is taken (``store_report`` then answers with
-    the stored report); a retry that no longer passes the checks is looked up here."""
+    ``look_up_key=False`` leaves the look-up of the key to ``store_report``, whose counter
+    bump (or, on PostgreSQL, whose one INSERT) stores nothing when the key is taken and then
+    answers with the stored report: one statement less for the many new reports. A retry
+    that no longer passes the checks is looked up here."""
     payload = data.payload_hash()
     token = new_token(secret, idempotency_key)
     if idempotency_key is not None and look_up_key:
@@ -206,7 +207,8 @@ def _stored_before(session: Session, key: str, payload: str, token: str
 
 
 def store_report(session: Session, prepared: PreparedReport) -> SubmitResult:
-    """Write a prepared report: its reference and its row. The write transaction starts
+    """Write a prepared report: its reference and its row, or, when its idempotency key is
+    stored already, nothing (the stored report is the answer). The write transaction starts
     here and holds the year's reference counter (and SQLite's write lock) until the caller
     commits: nothing else belongs in it (in autocommit, see ``begin_submission``, the one
     statement is the transaction). A concurrent report with the same idempotency key makes
@@ -215,30 +217,27 @@ def store_report(session: Session, prepared: PreparedReport) -> SubmitResult:
     if not _insert(session, report, prepared.values, utcnow().year):
         stored = _stored_before(session, str(report.idempotency_key), report.payload_hash,
                                 prepared.receipt_token)
-        if stored is None:  # the INSERT saw the key, so it was there a moment ago
+        if stored is None:  # the key was seen a moment ago: a report is never deleted
             raise RuntimeError("a stored report's idempotency key vanished")
         return stored
     return SubmitResult(report, prepared.receipt_token, created=True)
 
 
-def begin_submission(session: Session, data: ReportInput) -> bool:
-    """Start a session's work on a submission (before ``prepare_report``); whether the look-up
-    of the idempotency key can be left to the INSERT (``prepare_report(look_up_key=...)``).
+def begin_submission(session: Session, data: ReportInput) -> None:
+    """Start a session's work on a submission (before ``prepare_report``).
 
     On PostgreSQL a report that is one row needs no transaction: its reads need none, and
-    its INSERT takes the reference, checks the key and commits in one statement
+    its INSERT checks the key, takes the reference and commits in one statement
     (``numbered_insert``). So its connection runs in autocommit, which saves the BEGIN and
-    COMMIT round trips (and the key look-up saves one more) and keeps the year's counter
-    locked only while the server stores the row (in a transaction the lock lasted until the
-    app, busy with other requests, got round to the COMMIT: that capped reports at ~190/s on
-    two cores). Photos or contact details (more rows), another database, or a session
-    already in a transaction: a transaction as usual.
+    COMMIT round trips and keeps the year's counter locked only while the server stores the
+    row (in a transaction the lock lasted until the app, busy with other requests, got round
+    to the COMMIT: that capped reports at ~190/s on two cores). Photos or contact details
+    (more rows), another database, or a session already in a transaction: a transaction as
+    usual.
     """
-    if not (_one_row(data) and session.get_bind().dialect.name == "postgresql"):
-        return False
-    if not session.in_transaction():
+    if (_one_row(data) and session.get_bind().dialect.name == "postgresql"
+            and not session.in_transaction()):
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return True
 
 
 _INSERT = sa.insert(_REPORTS).returning(_REPORTS.c.id)
@@ -285,22 +284,17 @@ def _insert_values(report: Report) -> dict[str, Any]:
 
 def _insert(session: Session, report: Report, values: dict[str, Any] | None,
             year: int) -> bool:
-    """Give a new report the year's next reference and store it. One row (``values``, most
+    """Give a new report the year's next reference and store it; False (nothing stored,
+    no number taken) when its idempotency key is stored already. One row (``values``, most
     reports): one prebuilt INSERT … RETURNING, and the object joins the session as loaded,
-    a fraction of a unit-of-work flush; on PostgreSQL the same statement takes the
-    reference, and stores nothing (False) when the idempotency key is taken. The same
-    columns and defaults are written either way."""
-    if values is None:
-        report.reference = next_reference(session, year)
-        session.add(report)
-        session.flush()
-        return True
-    if session.get_bind().dialect.name == "postgresql":
+    a fraction of a unit-of-work flush; on PostgreSQL the same statement checks the key and
+    takes the reference. The same columns and defaults are written either way."""
+    key = report.idempotency_key
+    if values is not None and session.get_bind().dialect.name == "postgresql":
         params = {**values, "counter_year": year}
         row = session.execute(_NUMBERED_INSERT, params).first()
         if row is None:  # the key is taken, or the year's first report (no counter yet)
-            if report.idempotency_key is not None and session.execute(
-                    _BY_KEY, {"key": report.idempotency_key}).first() is not None:
+            if key is not None and session.execute(_BY_KEY, {"key": key}).first():
                 return False
             ensure_counter(session, year)
             row = session.execute(_NUMBERED_INSERT, params).first()
@@ -308,9 +302,16 @@ def _insert(session: Session, report: Report, values: dict[str, Any] | None,
                 return False
         report.id, report.reference = row
     else:
-        report.reference = next_reference(session, year)
-        report.id = session.execute(_INSERT, {**values, "reference": report.reference}
-                                    ).scalar_one()
+        reference = next_reference(session, year, unless=None if key is None else (
+            _REPORTS.c.idempotency_key, key))
+        if reference is None:
+            return False
+        report.reference = reference
+        if values is None:
+            session.add(report)
+            session.flush()
+            return True
+        report.id = session.execute(_INSERT, {**values, "reference": reference}).scalar_one()
     make_transient_to_detached(report)
     session.add(report)
     return True
