@@ -3,7 +3,7 @@
 Run from the repository root (under the bench lock, so two benchmarks never overlap):
 
     flock /tmp/kopingreport-bench.lock .venv/bin/python bench/load.py [--seconds 60]
-        [--phase-seconds 15] [--db sqlite,postgresql] [--workers N] [--threads N]
+        [--phase-seconds 60] [--db sqlite,postgresql] [--workers N] [--threads N]
         [--limits-off]
 
 For each database it creates a fresh one (a temporary SQLite file; on PostgreSQL a database
@@ -11,7 +11,8 @@ For each database it creates a fresh one (a temporary SQLite file; on PostgreSQL
 settings of ``gunicorn.conf.py`` and then, from one asyncio process on the same machine:
 
 1. baseline: ``GET /healthz`` alone for a few seconds (the cheapest request the app has);
-2. each kind of submission alone with the public reads, ``--phase-seconds`` each (0 skips):
+2. each kind of submission alone with the public reads, ``--phase-seconds`` each (a minute;
+   0 skips):
    reports without photos (URL-encoded), then reports with one client-shrunk photo (1600 px
    JPEG of about 200 KB, multipart), both as the PWA sends them: ``POST /api/v1/reports``
    with an ``Idempotency-Key``; the reads are ``/``, ``/report``, receipt pages (HTML and JSON) and
@@ -569,7 +570,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=5)
-    parser.add_argument("--phase-seconds", type=float, default=15,
+    parser.add_argument("--phase-seconds", type=float, default=60,
                         help="first each kind of submission alone (with reads) this long; 0: "
                         "only the mix")
     parser.add_argument("--db", default="sqlite,postgresql")
