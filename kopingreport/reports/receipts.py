@@ -41,7 +41,9 @@ def next_reference(session: Session, year: int,
                 sa.select(sa.literal(1)).where(unless[0] == unless[1])).first() is not None:
             return None
         ensure_counter(session, year)
-        number = session.execute(bump, params).scalar_one()
+        number = session.execute(bump, params).scalar()
+        if number is None:  # the value was stored a moment ago by a concurrent request
+            return None
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 
 
