@@ -6,9 +6,46 @@ Msgids are English; Swedish is the default language of the site.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
+from typing import Any
+
+import flask_babel
+from babel import support
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import LazyString, get_locale
+
+
+def translations() -> support.NullTranslations:
+    """This request's translations. Flask-Babel looks them up afresh for every string (its
+    context three times, the locale, the locale's name, a cache): a page has dozens of
+    strings. Kept per request and locale, so ``force_locale`` still switches language."""
+    if not has_app_context():
+        return flask_babel.get_translations()
+    locale = get_locale()
+    memo: tuple[Any, support.NullTranslations] | None = g.get("_kopingreport_translations")
+    if memo is None or memo[0] is not locale:
+        memo = (locale, flask_babel.get_translations())
+        g._kopingreport_translations = memo
+    return memo[1]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """``string`` in the request's language, with ``%(name)s`` filled from ``variables``."""
+    text: str = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Singular or plural by ``num`` (available as ``%(num)d``), in the request's language."""
+    variables.setdefault("num", num)
+    text: str = translations().ungettext(singular, plural, num)
+    return text % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``gettext`` when the string is used (for texts defined at import time)."""
+    return LazyString(gettext, string, **variables)
+
 
 _ = gettext
 _l = lazy_gettext
@@ -52,7 +89,13 @@ def _remember_choice(response: ResponseReturnValue) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    """Remember an explicit ``?lang=`` choice in a cookie and expose helpers to templates."""
+    """Remember an explicit ``?lang=`` choice in a cookie, translate templates through the
+    request's kept translations and expose helpers to templates (after Babel's init_app)."""
     app.after_request(_remember_choice)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.globals.update(current_locale=current_locale, text_direction=text_direction,
                                  LANGUAGE_NAMES=LANGUAGE_NAMES)

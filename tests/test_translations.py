@@ -220,3 +220,21 @@ def test_swedish_is_the_default(translation_app: Flask) -> None:
 
     with translation_app.test_request_context("/"):
         assert flask_babel.gettext("Report") == _msgstr("sv", "Report")
+
+
+def test_kept_translations_follow_force_locale_within_a_request(translation_app: Flask) -> None:
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from kopingreport.i18n import _, _l, ngettext
+
+    later = _l("Report")
+    with translation_app.test_request_context("/?lang=fi"):
+        assert _("Report") == str(later) == _msgstr("fi", "Report")
+        with force_locale("ar"):  # e.g. a reply written in the reporter's language
+            assert _("Report") == _msgstr("ar", "Report")
+            assert render_template_string("{{ _('Report') }}") == _msgstr("ar", "Report")
+        assert _("Report") == _msgstr("fi", "Report")
+        assert render_template_string("{{ _('Report') }}") == _msgstr("fi", "Report")
+        assert "3" in ngettext("%(num)d report", "%(num)d reports", 3)
+    assert _("Report") == "Report"  # no request: the msgid
