@@ -187,7 +187,7 @@ def _counted(state: _State, step: Callable[[RateLimiter], bool]) -> bool | None:
     alone for a while). None: the counters could not be asked and errors are swallowed."""
     limiter = state.limiter()
     try:
-        return step(limiter)
+        allowed = step(limiter)
     except Exception:  # noqa: BLE001 - any storage failure: connection, timeout, auth
         if state.fallback is not None and limiter is not state.fallback:
             if not state.dead_until:
@@ -198,6 +198,10 @@ def _counted(state: _State, step: Callable[[RateLimiter], bool]) -> bool | None:
             log.exception("rate limit storage failed; the request is let through")
             return None
         raise
+    if state.dead_until and limiter is state.strategy:
+        state.dead_until = 0.0
+        log.warning("rate limit storage reachable again: counting there")
+    return allowed
 
 
 def _seconds_left(state: _State, item: RateLimitItem, identifiers: tuple[str, ...]) -> int:

@@ -123,7 +123,8 @@ def test_only_limited_views_count_and_nothing_reads_the_counter_back(
 
 
 def test_redis_is_tried_again_after_a_failure(app: Flask, app_config: dict, redis_prefix: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
     from kopingreport.web import ratelimit
 
     limited = _limited_app(app_config, redis_prefix, LIMIT_REPORTS="2 per minute")
@@ -146,6 +147,10 @@ def test_redis_is_tried_again_after_a_failure(app: Flask, app_config: dict, redi
     clock["now"] += ratelimit.RECHECK_SECONDS + 1
     assert _api_post(client).status_code == 201  # Redis again, and its own count
     assert store.keys(f"*{redis_prefix}*reports*")
+    # The operator sees both changes in the log (and a later outage would be logged again).
+    messages = [r.getMessage() for r in caplog.records if r.name == ratelimit.__name__]
+    assert any("unreachable" in m for m in messages)
+    assert any("reachable again" in m for m in messages) and not state.dead_until
 
 
 def test_login_is_limited_per_address_in_redis(app_config: dict, redis_prefix: str) -> None:
