@@ -36,13 +36,10 @@ def next_reference(session: Session, year: int,
         bump = _bump_unless_stored(unless[0])
         params[unless[0].key] = unless[1]
     number = session.execute(bump, params).scalar()
-    if number is None:  # the value is stored, or the year's first report (no counter yet)
-        if unless is not None and session.execute(
-                sa.select(sa.literal(1)).where(unless[0] == unless[1])).first() is not None:
-            return None
+    if number is None:  # the year's first report (no counter yet), or the value is stored
         ensure_counter(session, year)
         number = session.execute(bump, params).scalar()
-        if number is None:  # the value was stored a moment ago by a concurrent request
+        if number is None:  # the counter exists: the value is stored
             return None
     return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
 

@@ -289,19 +289,17 @@ def _insert(session: Session, report: Report, values: dict[str, Any] | None,
     reports): one prebuilt INSERT … RETURNING, and the object joins the session as loaded,
     a fraction of a unit-of-work flush; on PostgreSQL the same statement checks the key and
     takes the reference. The same columns and defaults are written either way."""
-    key = report.idempotency_key
     if values is not None and session.get_bind().dialect.name == "postgresql":
         params = {**values, "counter_year": year}
         row = session.execute(_NUMBERED_INSERT, params).first()
-        if row is None:  # the key is taken, or the year's first report (no counter yet)
-            if key is not None and session.execute(_BY_KEY, {"key": key}).first():
-                return False
+        if row is None:  # the year's first report (no counter yet), or the key is stored
             ensure_counter(session, year)
             row = session.execute(_NUMBERED_INSERT, params).first()
-            if row is None:  # the same key, stored a moment ago by a concurrent request
+            if row is None:  # the counter exists: the key is stored
                 return False
         report.id, report.reference = row
     else:
+        key = report.idempotency_key
         reference = next_reference(session, year, unless=None if key is None else (
             _REPORTS.c.idempotency_key, key))
         if reference is None:
